@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Pure functions over the on-device header: layout, sealing, checking. */
+#include "pd_format.h"
+#include "crc32c.h"
+
+void pd_header_init(struct pd_header *h, uint64_t area_size)
+{
+	struct pd_section *s;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, PD_MAGIC, PD_MAGIC_LEN);
+	h->version = PD_VERSION;
+	h->header_size = PD_HEADER_SIZE;
+	h->endian = PD_ENDIAN_MARK;
+	h->state = PD_STATE_ARMED;
+	h->area_size = area_size;
+	h->nr_sections = 2;
+
+	s = &h->sections[0];
+	s->type = PD_SECT_LOG;
+	s->offset = PD_LOG_OFFSET;
+	s->capacity = PD_KDUMP_OFFSET - PD_LOG_OFFSET;
+
+	s = &h->sections[1];
+	s->type = PD_SECT_KDUMP;
+	s->offset = PD_KDUMP_OFFSET;
+	s->capacity = area_size > PD_KDUMP_OFFSET + PD_BLOCK_SIZE ?
+		      pd_trailer_offset(area_size) - PD_KDUMP_OFFSET : 0;
+}
+
+void pd_header_seal(struct pd_header *h)
+{
+	h->header_crc32c = pd_crc32c(0, h, offsetof(struct pd_header,
+						     header_crc32c));
+}
+
+struct pd_section *pd_header_section(struct pd_header *h, uint32_t type)
+{
+	uint32_t i;
+
+	for (i = 0; i < h->nr_sections && i < PD_MAX_SECTIONS; i++)
+		if (h->sections[i].type == type)
+			return &h->sections[i];
+	return NULL;
+}
+
+static int pd_section_ok(const struct pd_section *s, uint64_t area_size)
+{
+	uint64_t data_end = area_size ? pd_trailer_offset(area_size) : ~0ULL;
+
+	if (s->type == PD_SECT_NONE || s->type > PD_SECT_KEYBLOCK)
+		return 0;
+	if (s->offset < PD_BLOCK_SIZE || s->offset % PD_SECTOR_SIZE)
+		return 0;
+	if (s->capacity > data_end || s->offset > data_end - s->capacity)
+		return 0;
+	return s->length <= s->capacity;
+}
+
+enum pd_header_error pd_header_check(const struct pd_header *h,
+				      uint64_t area_size, int *bad_section)
+{
+	uint32_t i;
+
+	*bad_section = -1;
+	if (memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN))
+		return PD_HDR_BAD_MAGIC;
+	if (h->version != PD_VERSION)
+		return PD_HDR_BAD_VERSION;
+	if (h->header_size != PD_HEADER_SIZE)
+		return PD_HDR_BAD_SIZE;
+	if (h->endian != PD_ENDIAN_MARK)
+		return PD_HDR_BAD_ENDIAN;
+	if (h->header_crc32c !=
+	    pd_crc32c(0, h, offsetof(struct pd_header, header_crc32c)))
+		return PD_HDR_BAD_CRC;
+	if (h->state > PD_STATE_SAVED)
+		return PD_HDR_BAD_STATE;
+	if (h->incompat_features)
+		return PD_HDR_BAD_FEATURES;
+	if (h->area_size < PD_MIN_AREA_SIZE || h->area_size % PD_BLOCK_SIZE ||
+	    (area_size && h->area_size != area_size))
+		return PD_HDR_BAD_AREA;
+	if (h->nr_sections > PD_MAX_SECTIONS)
+		return PD_HDR_BAD_SECTION;
+	for (i = 0; i < h->nr_sections; i++) {
+		if (!pd_section_ok(&h->sections[i], h->area_size)) {
+			*bad_section = (int)i;
+			return PD_HDR_BAD_SECTION;
+		}
+	}
+	return PD_HDR_OK;
+}
+
+const char *pd_header_error_str(enum pd_header_error e)
+{
+	switch (e) {
+	case PD_HDR_OK:
+		return "ok";
+	case PD_HDR_BAD_MAGIC:
+		return "magic is not \"" PD_MAGIC "\"";
+	case PD_HDR_BAD_VERSION:
+		return "unsupported version (expected 1)";
+	case PD_HDR_BAD_SIZE:
+		return "header_size is not 1024";
+	case PD_HDR_BAD_ENDIAN:
+		return "endian mark is not 0x01020304";
+	case PD_HDR_BAD_CRC:
+		return "header_crc32c does not match the header bytes";
+	case PD_HDR_BAD_STATE:
+		return "state is not one of empty/armed/dumping/complete/saved";
+	case PD_HDR_BAD_FEATURES:
+		return "unknown incompat_features bits";
+	case PD_HDR_BAD_AREA:
+		return "area_size is not a multiple of 4096 of at least 4 MiB matching the device";
+	case PD_HDR_BAD_SECTION:
+		return "a section lies outside the area or overflows its capacity";
+	}
+	return "unknown error";
+}
+
+const char *pd_state_str(uint32_t state)
+{
+	switch (state) {
+	case PD_STATE_EMPTY:
+		return "empty";
+	case PD_STATE_ARMED:
+		return "armed";
+	case PD_STATE_DUMPING:
+		return "dumping";
+	case PD_STATE_COMPLETE:
+		return "complete";
+	case PD_STATE_SAVED:
+		return "saved";
+	}
+	return "invalid";
+}

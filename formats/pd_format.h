@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * panicdump on-device format: the dump area (a whole disk or a partition)
+ * as the capture module writes it and savecore reads it. FORMAT.md in this
+ * folder is the prose description; keep the two in step.
+ */
+#ifndef PD_FORMAT_H
+#define PD_FORMAT_H
+
+#include "pd_compat.h"
+
+PD_EXTERN_C_BEGIN
+
+#define PD_MAGIC		"PANICDMP"
+#define PD_MAGIC_LEN		8
+#define PD_VERSION		1
+#define PD_ENDIAN_MARK		0x01020304U
+#define PD_BLOCK_SIZE		4096U
+#define PD_SECTOR_SIZE		512U
+#define PD_HEADER_SIZE		1024U
+#define PD_MAX_SECTIONS		8U
+
+/* The log section starts after the leading header block. */
+#define PD_LOG_OFFSET		PD_BLOCK_SIZE
+/* The kdump image starts at 2 MiB, leaving the log 2 MiB - 4 KiB. */
+#define PD_KDUMP_OFFSET		(2ULL << 20)
+/* Smallest area worth arming: header, log, some image, trailing header. */
+#define PD_MIN_AREA_SIZE	(4ULL << 20)
+
+enum pd_state {
+	PD_STATE_EMPTY = 0,	/* never armed, or cleared */
+	PD_STATE_ARMED = 1,	/* waiting for a panic */
+	PD_STATE_DUMPING = 2,	/* the module started writing */
+	PD_STATE_COMPLETE = 3,	/* the module finished writing */
+	PD_STATE_SAVED = 4,	/* savecore wrote it out and fsync'ed it */
+};
+
+enum pd_section_type {
+	PD_SECT_NONE = 0,
+	PD_SECT_LOG = 1,	/* kernel log text, oldest line first */
+	PD_SECT_KDUMP = 2,	/* kdump-compressed vmcore, ready to copy */
+	PD_SECT_SYMTAB = 3,	/* System.map-style runtime symbol table */
+	PD_SECT_KEYBLOCK = 4,	/* reserved: wrapped key for encrypted dumps */
+};
+
+/* pd_section.flags */
+#define PD_SECT_F_TRUNCATED	(1U << 0)	/* did not fit its capacity */
+#define PD_SECT_F_ENCRYPTED	(1U << 1)	/* reserved */
+
+/* pd_header.dump_flags */
+#define PD_DUMP_F_INCOMPLETE	(1U << 0)	/* the kdump image was cut short */
+#define PD_DUMP_F_OOPS_REGS	(1U << 1)	/* panic CPU regs came from an oops */
+
+enum pd_content {
+	PD_CONTENT_KERNEL = 0,
+	PD_CONTENT_ALL = 1,
+	PD_CONTENT_CURPROC = 2,
+};
+
+enum pd_compression {
+	PD_COMPRESS_ZSTD = 0,
+	PD_COMPRESS_LZO = 1,
+	PD_COMPRESS_NONE = 2,
+};
+
+struct pd_section {
+	uint32_t type;		/* enum pd_section_type */
+	uint32_t flags;		/* PD_SECT_F_* */
+	uint64_t offset;	/* bytes from the start of the area */
+	uint64_t capacity;	/* bytes reserved for it */
+	uint64_t length;	/* bytes written */
+	uint32_t crc32c;	/* over the written bytes; 0 for the image */
+	uint32_t reserved;
+};
+PD_STATIC_ASSERT(sizeof(struct pd_section) == 40, "pd_section size");
+
+struct pd_header {
+	char magic[PD_MAGIC_LEN];	/* PD_MAGIC, no NUL */
+	uint32_t version;		/* PD_VERSION */
+	uint32_t header_size;		/* PD_HEADER_SIZE */
+	uint32_t endian;		/* PD_ENDIAN_MARK */
+	uint32_t state;			/* enum pd_state */
+	uint64_t compat_features;	/* readers may ignore unknown bits */
+	uint64_t incompat_features;	/* readers must refuse unknown bits */
+	uint32_t dump_flags;		/* PD_DUMP_F_* */
+	uint32_t nr_sections;		/* used entries of sections[] */
+	uint8_t nonce[16];		/* random, chosen at each arm */
+	uint8_t boot_id[16];		/* /proc/sys/kernel/random/boot_id */
+	uint64_t area_size;		/* bytes, multiple of PD_BLOCK_SIZE */
+	uint64_t sequence;		/* bumped at each write of the header */
+	uint64_t arm_time;		/* seconds since the epoch */
+	uint64_t crash_time;		/* seconds since the epoch */
+	uint64_t dump_msecs;		/* panic notifier start to last write */
+	uint32_t content;		/* enum pd_content */
+	uint32_t compression;		/* enum pd_compression */
+	int32_t compression_level;
+	uint32_t nr_cpus;		/* PRSTATUS notes in the image */
+	uint32_t panic_cpu;
+	uint32_t reserved0;
+	uint64_t ram_pages;		/* RAM pages the kernel had */
+	uint64_t dumped_pages;		/* pages with a desc in the image */
+	uint64_t zero_pages;		/* of those, all-zero pages */
+	uint64_t skipped_pages;		/* unreadable pages left out */
+	uint64_t image_bytes;		/* bytes written to the image */
+	char release[65];		/* utsname release, NUL-terminated */
+	char reserved1[7];
+	char panic_string[256];		/* NUL-terminated */
+	struct pd_section sections[PD_MAX_SECTIONS];
+	uint8_t reserved2[188];
+	uint32_t header_crc32c;		/* over every byte before it */
+};
+PD_STATIC_ASSERT(sizeof(struct pd_header) == PD_HEADER_SIZE, "pd_header size");
+
+/* Fills a fresh ARMED header with the standard layout for an area. */
+void pd_header_init(struct pd_header *h, uint64_t area_size);
+
+/* Recomputes header_crc32c. */
+void pd_header_seal(struct pd_header *h);
+
+/* Where the trailing copy of the header lives. */
+static inline uint64_t pd_trailer_offset(uint64_t area_size)
+{
+	return area_size - PD_BLOCK_SIZE;
+}
+
+/* Finds a section of a type, or NULL. */
+struct pd_section *pd_header_section(struct pd_header *h, uint32_t type);
+
+/* Reasons pd_header_check() rejects a header; stable for error messages. */
+enum pd_header_error {
+	PD_HDR_OK = 0,
+	PD_HDR_BAD_MAGIC,
+	PD_HDR_BAD_VERSION,
+	PD_HDR_BAD_SIZE,
+	PD_HDR_BAD_ENDIAN,
+	PD_HDR_BAD_CRC,
+	PD_HDR_BAD_STATE,
+	PD_HDR_BAD_FEATURES,
+	PD_HDR_BAD_AREA,
+	PD_HDR_BAD_SECTION,
+};
+
+/*
+ * Validates a header read from an area of area_size bytes (0: unknown).
+ * On error, *bad_section is the index of a bad section, else -1.
+ */
+enum pd_header_error pd_header_check(const struct pd_header *h,
+				      uint64_t area_size, int *bad_section);
+
+const char *pd_header_error_str(enum pd_header_error e);
+const char *pd_state_str(uint32_t state);
+
+PD_EXTERN_C_END
+
+#endif /* PD_FORMAT_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The interface between dumpadm and the capture module: ioctls on
+ * /dev/panicdump. dumpadm resolves the device (PCI function, partition
+ * start and length) and the per-CPU crash_notes addresses from sysfs; the
+ * module checks them, allocates everything and takes the panic notifier.
+ */
+#ifndef PD_IOCTL_H
+#define PD_IOCTL_H
+
+#include "pd_compat.h"
+#ifdef __KERNEL__
+#include <linux/ioctl.h>
+#else
+#include <sys/ioctl.h>
+#endif
+
+PD_EXTERN_C_BEGIN
+
+#define PD_DEVICE_NAME		"panicdump"
+#define PD_ARM_VERSION		1
+#define PD_MAX_CPUS		1024
+
+struct pd_arm_request {
+	uint32_t version;		/* PD_ARM_VERSION */
+	uint32_t size;			/* sizeof(struct pd_arm_request) */
+	uint32_t pci_domain;
+	uint8_t pci_bus;
+	uint8_t pci_devfn;
+	uint8_t reserved0[2];
+	uint64_t start_sector;		/* area start on the disk, 512 B units */
+	uint64_t nr_sectors;		/* area length, 512 B units */
+	uint8_t nonce[16];		/* the one in the ARMED header */
+	uint8_t boot_id[16];
+	uint64_t arm_time;		/* seconds since the epoch */
+	uint32_t content;		/* enum pd_content */
+	uint32_t compression;		/* enum pd_compression */
+	int32_t compression_level;
+	uint32_t nr_cpus;		/* entries used in crash_notes[] */
+	uint64_t crash_notes[PD_MAX_CPUS];	/* phys address by CPU id, 0: none */
+};
+
+struct pd_status {
+	uint32_t armed;
+	uint32_t pci_domain;
+	uint8_t pci_bus;
+	uint8_t pci_devfn;
+	uint8_t reserved0[6];
+	uint64_t start_sector;
+	uint64_t nr_sectors;
+	uint64_t memory_bytes;		/* what the module holds while armed */
+	uint64_t ram_pages;
+	uint32_t content;
+	uint32_t compression;
+};
+
+#define PD_IOC_MAGIC	'P'
+#define PD_IOC_ARM	_IOW(PD_IOC_MAGIC, 1, struct pd_arm_request)
+#define PD_IOC_DISARM	_IO(PD_IOC_MAGIC, 2)
+#define PD_IOC_STATUS	_IOR(PD_IOC_MAGIC, 3, struct pd_status)
+
+PD_EXTERN_C_END
+
+#endif /* PD_IOCTL_H */
