@@ -26,8 +26,9 @@ void kdump_layout_compute(struct kdump_layout *l, uint64_t max_mapnr,
 	l->off_bitmap1 = (1 + (uint64_t)l->sub_hdr_blocks) * bs;
 	l->off_bitmap2 = l->off_bitmap1 + l->bitmap_bytes;
 	l->off_desc = l->off_bitmap2 + l->bitmap_bytes;
-	l->off_data = l->off_desc +
-		      nr_dumpable * sizeof(struct kdump_page_desc);
+	/* Readers go by each desc's offset; aligning data keeps writes whole. */
+	l->off_data = kdump_div_up(l->off_desc + nr_dumpable *
+				   sizeof(struct kdump_page_desc), bs) * bs;
 }
 
 void kdump_encode_header(void *block0, const struct kdump_layout *l,

@@ -98,7 +98,7 @@ struct kdump_layout {
 	uint64_t off_bitmap1;
 	uint64_t off_bitmap2;
 	uint64_t off_desc;
-	uint64_t off_data;	/* first byte after the desc table */
+	uint64_t off_data;	/* first block after the desc table */
 };
 
 void kdump_layout_compute(struct kdump_layout *l, uint64_t max_mapnr,

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The memory image: a kdump-compressed vmcore written straight into the
+ * KDUMP section, so that savecore only has to copy it out.
+ *
+ * Pass 1 reads only struct page: it marks RAM in bitmap 1 and the pages
+ * to dump in bitmap 2, which fixes the size of the page_desc table and
+ * so where page data starts. Pass 2 copies each marked page out of the
+ * direct map, compresses it, and appends data and desc. The kdump header
+ * says INCOMPLETE until everything else is on the device.
+ */
+#include <linux/highmem.h>
+#include <linux/lzo.h>
+#include <linux/mm.h>
+#include <linux/nmi.h>
+#include <linux/page-flags.h>
+#include <linux/hugetlb.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <linux/timekeeping.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+
+#include "pd_internal.h"
+
+/* Pages between two checks of the watchdog and the progress clock. */
+#define PD_TOUCH_EVERY	256
+
+struct pd_image {
+	struct pd_section *sec;
+	struct kdump_layout layout;
+	struct kdump_header_info info;
+	struct pd_stream data;
+	struct pd_stream desc;
+	u64 zero_desc_off;		/* file offset of the shared zero page */
+};
+
+/* Can the page be read through the direct map without faulting? */
+static bool pd_page_readable(unsigned long pfn)
+{
+	struct page *page;
+	unsigned int level;
+	pte_t *pte;
+
+	if (!pfn_valid(pfn))
+		return false;
+	page = pfn_to_page(pfn);
+	if (PageHWPoison(page) || PageOffline(page))
+		return false;
+	/* Secretmem and the like are removed from the direct map. */
+	pte = lookup_address((unsigned long)__va(PFN_PHYS(pfn)), &level);
+	return pte && pte_present(*pte);
+}
+
+/*
+ * What "kernel" content leaves out: free pages, page cache and user
+ * pages, as makedumpfile -d 31 does (zero pages go in pass 2). The page
+ * flag helpers resolve compound pages to their head.
+ */
+static bool pd_page_is_user_or_cache(struct page *page)
+{
+	if (PageAnon(page) || PageHuge(page))
+		return true;
+	return PageLRU(page) || PageSwapCache(page);
+}
+
+/* Returns how many PFNs from pfn on share the verdict in *dump. */
+static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
+				 unsigned long end, bool *dump)
+{
+	struct page *page;
+	unsigned long order;
+
+	*dump = false;
+	if (!pd_page_readable(pfn))
+		return 1;
+	if (ctx->req.content == PD_CONTENT_ALL) {
+		*dump = true;
+		return 1;
+	}
+	page = pfn_to_page(pfn);
+	if (PageBuddy(page)) {
+		order = page_private(page);
+		if (order >= MAX_ORDER)
+			return 1;
+		return min(1UL << order, end - pfn);
+	}
+	*dump = !pd_page_is_user_or_cache(page);
+	return 1;
+}
+
+/* Pass 1: both bitmaps; returns the number of pages to dump. */
+static u64 pd_mark_pages(struct pd_ctx *ctx)
+{
+	u64 count = 0;
+	unsigned int r;
+
+	memset(ctx->bitmap1, 0, ctx->bitmap_bytes);
+	memset(ctx->bitmap2, 0, ctx->bitmap_bytes);
+	for (r = 0; r < ctx->nr_ranges; r++) {
+		unsigned long pfn = ctx->ranges[r].start_pfn;
+		unsigned long end = ctx->ranges[r].end_pfn;
+
+		while (pfn < end) {
+			unsigned long n, i;
+			bool dump;
+
+			n = pd_classify(ctx, pfn, end, &dump);
+			for (i = 0; i < n; i++) {
+				kdump_bitmap_set(ctx->bitmap1, pfn + i);
+				if (dump)
+					kdump_bitmap_set(ctx->bitmap2, pfn + i);
+			}
+			count += dump ? n : 0;
+			pfn += n;
+			if (!(pfn % (PD_TOUCH_EVERY * 64)))
+				touch_nmi_watchdog();
+		}
+	}
+	return count;
+}
+
+static int pd_write_bitmap(struct pd_ctx *ctx, const u8 *bm, u64 off)
+{
+	struct pd_stream s;
+
+	pd_stream_init(&s, ctx->meta_buf, PD_DMA_META_BYTES, off,
+		       off + ctx->bitmap_bytes);
+	pd_stream_put(ctx, &s, bm, ctx->bitmap_bytes);
+	return pd_stream_finish(ctx, &s);
+}
+
+static int pd_write_kdump_header(struct pd_ctx *ctx, struct pd_image *im)
+{
+	u64 base = im->sec->offset;
+	struct pd_stream s;
+	struct kdump_sub_header sub;
+
+	pd_stream_init(&s, ctx->meta_buf, PD_DMA_META_BYTES, base,
+		       base + im->layout.off_bitmap1);
+	/* block 0 is the header; kdump_encode_header() fills all of it */
+	kdump_encode_header(pd_stream_reserve(ctx, &s, KDUMP_BLOCK_SIZE),
+			    &im->layout, &im->info);
+	pd_stream_commit(&s, KDUMP_BLOCK_SIZE);
+	kdump_encode_sub_header(&sub, &im->layout, &im->info);
+	pd_stream_put(ctx, &s, &sub, sizeof(sub));
+	pd_stream_put(ctx, &s, ctx->notes, im->layout.notes_size);
+	pd_stream_zero(ctx, &s, im->layout.off_bitmap1 - im->layout.off_notes -
+			       im->layout.notes_size);
+	return pd_stream_finish(ctx, &s);
+}
+
+static void pd_put_desc(struct pd_ctx *ctx, struct pd_image *im, u64 off,
+			u32 size, u32 flags)
+{
+	struct kdump_page_desc d = {
+		.offset = off, .size = size, .flags = flags, .page_flags = 0,
+	};
+
+	pd_stream_put(ctx, &im->desc, &d, sizeof(d));
+	ctx->hdr.dumped_pages++;
+}
+
+/* Compresses ctx->page_buf into the data stream; 0 when out of room. */
+static u32 pd_compress_page(struct pd_ctx *ctx, struct pd_image *im,
+			    u32 *flags)
+{
+	size_t bound = PAGE_SIZE + PAGE_SIZE / 16 + 64 + 3;
+	u8 *dst = pd_stream_reserve(ctx, &im->data, bound);
+	size_t n = 0;
+
+	if (!dst)
+		return 0;
+	*flags = 0;
+	switch (ctx->req.compression) {
+	case PD_COMPRESS_ZSTD:
+		n = zstd_compress_cctx(ctx->cctx, dst, bound, ctx->page_buf,
+				       PAGE_SIZE, &ctx->zparams);
+		if (zstd_is_error(n))
+			n = 0;
+		*flags = DUMP_DH_COMPRESSED_ZSTD;
+		break;
+	case PD_COMPRESS_LZO:
+		if (lzo1x_1_compress(ctx->page_buf, PAGE_SIZE, dst, &n,
+				     ctx->lzo_wksp) != LZO_E_OK)
+			n = 0;
+		*flags = DUMP_DH_COMPRESSED_LZO;
+		break;
+	}
+	/* Readers want raw pages stored raw, exactly one block long. */
+	if (!n || n >= PAGE_SIZE) {
+		memcpy(dst, ctx->page_buf, PAGE_SIZE);
+		n = PAGE_SIZE;
+		*flags = 0;
+	}
+	pd_stream_commit(&im->data, n);
+	return n;
+}
+
+/* Pass 2 for one page; false when the image ran out of room. */
+static bool pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
+			 unsigned long pfn)
+{
+	u64 pos;
+	u32 size, flags;
+
+	if (copy_mc_to_kernel(ctx->page_buf, __va(PFN_PHYS(pfn)), PAGE_SIZE)) {
+		/* A memory error: keep the page's place, say it is unreadable. */
+		memset(ctx->page_buf, 0xfd, PAGE_SIZE);
+		ctx->hdr.skipped_pages++;
+	}
+	if (!memchr_inv(ctx->page_buf, 0, PAGE_SIZE)) {
+		ctx->hdr.zero_pages++;
+		if (ctx->req.content != PD_CONTENT_ALL) {
+			/* Left out like makedumpfile's dump level 1. */
+			ctx->bitmap2[pfn >> 3] &= ~(1U << (pfn & 7));
+			return true;
+		}
+		pd_put_desc(ctx, im, im->zero_desc_off, PAGE_SIZE, 0);
+		return !im->desc.error;
+	}
+	pos = pd_stream_pos(&im->data) - im->sec->offset;
+	size = pd_compress_page(ctx, im, &flags);
+	if (!size)
+		return false;
+	pd_put_desc(ctx, im, pos, size, flags);
+	return !im->desc.error;
+}
+
+static void pd_dump_pages(struct pd_ctx *ctx, struct pd_image *im)
+{
+	u64 base = im->sec->offset;
+	u64 done = 0;
+	unsigned int r;
+
+	pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES,
+		       base + im->layout.off_desc, base + im->layout.off_data);
+	pd_stream_init(&im->data, ctx->data_buf, PD_DMA_DATA_BYTES,
+		       base + im->layout.off_data, im->sec->offset +
+		       im->sec->capacity);
+	/* makedumpfile's pd_zero: one raw zero page all zero descs share. */
+	im->zero_desc_off = im->layout.off_data;
+	pd_stream_zero(ctx, &im->data, PAGE_SIZE);
+
+	for (r = 0; r < ctx->nr_ranges; r++) {
+		unsigned long pfn;
+
+		for (pfn = ctx->ranges[r].start_pfn;
+		     pfn < ctx->ranges[r].end_pfn; pfn++) {
+			if (!kdump_bitmap_test(ctx->bitmap2, pfn))
+				continue;
+			if (!pd_dump_page(ctx, im, pfn))
+				return;
+			if (!(++done % PD_TOUCH_EVERY)) {
+				touch_nmi_watchdog();
+				pd_progress(ctx, done, im->layout.nr_dumpable,
+					    false);
+			}
+		}
+	}
+}
+
+static void pd_image_info(struct pd_ctx *ctx, struct pd_image *im)
+{
+	struct kdump_header_info *info = &im->info;
+	const struct new_utsname *u = &init_uts_ns.name;
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->utsname[0], u->sysname, KDUMP_UTS_LEN);
+	memcpy(info->utsname[1], u->nodename, KDUMP_UTS_LEN);
+	memcpy(info->utsname[2], u->release, KDUMP_UTS_LEN);
+	memcpy(info->utsname[3], u->version, KDUMP_UTS_LEN);
+	memcpy(info->utsname[4], u->machine, KDUMP_UTS_LEN);
+	memcpy(info->utsname[5], u->domainname, KDUMP_UTS_LEN);
+	info->crash_seconds = ctx->hdr.crash_time;
+	info->nr_cpus = ctx->req.nr_cpus;
+	info->current_cpu = ctx->hdr.panic_cpu;
+	info->phys_base = phys_base;
+	/* makedumpfile's -d mask: 31 leaves out zero, cache, user, free. */
+	info->dump_level = ctx->req.content == PD_CONTENT_ALL ? 0 : 31;
+	switch (ctx->req.compression) {
+	case PD_COMPRESS_ZSTD:
+		info->status = DUMP_DH_COMPRESSED_ZSTD;
+		break;
+	case PD_COMPRESS_LZO:
+		info->status = DUMP_DH_COMPRESSED_LZO;
+		break;
+	}
+}
+
+void pd_image_write(struct pd_ctx *ctx)
+{
+	struct pd_image im = { };
+	u64 base, nr_dump, notes_size, end;
+	u32 status;
+
+	im.sec = pd_header_section(&ctx->hdr, PD_SECT_KDUMP);
+	if (!im.sec)
+		return;
+	base = im.sec->offset;
+	ctx->hdr.dump_flags |= PD_DUMP_F_INCOMPLETE;
+
+	pd_image_info(ctx, &im);
+	notes_size = pd_notes_build(ctx, &im.info.vmcoreinfo_text_offset,
+				    &im.info.vmcoreinfo_size);
+	nr_dump = pd_mark_pages(ctx);
+	kdump_layout_compute(&im.layout, ctx->max_pfn, notes_size, nr_dump);
+	if (im.layout.off_data + PAGE_SIZE > im.sec->capacity) {
+		pr_emerg("panicdump: area too small for the image metadata (%llu bytes needed)\n",
+			 im.layout.off_data + PAGE_SIZE);
+		return;
+	}
+
+	status = im.info.status;
+	im.info.status = status | DUMP_DH_COMPRESSED_INCOMPLETE;
+	if (pd_write_kdump_header(ctx, &im) ||
+	    pd_write_bitmap(ctx, ctx->bitmap1, base + im.layout.off_bitmap1) ||
+	    pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
+		return;
+
+	pd_dump_pages(ctx, &im);
+	pd_stream_finish(ctx, &im.data);
+	pd_stream_finish(ctx, &im.desc);
+	end = pd_stream_pos(&im.data) - base;
+	im.sec->length = end;
+	ctx->hdr.image_bytes = end;
+	pd_progress(ctx, ctx->hdr.dumped_pages, nr_dump, true);
+
+	/*
+	 * Zero pages found in pass 2 left bitmap 2; write it again even when
+	 * the data ran out of room, so that it matches the descs on disk.
+	 */
+	if (pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
+		return;
+	if (im.data.error || im.desc.error)
+		return;
+	im.info.status = status;
+	if (!pd_write_kdump_header(ctx, &im))
+		ctx->hdr.dump_flags &= ~PD_DUMP_F_INCOMPLETE;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * panicdump capture module: state shared by its files.
+ *
+ * Everything reachable from struct pd_ctx is allocated and checked at arm
+ * time. The panic path only reads it, writes its own buffers, touches MMIO
+ * and struct page, takes no lock and allocates nothing.
+ */
+#ifndef PD_INTERNAL_H
+#define PD_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/pci.h>
+#include <linux/zstd.h>
+#include <linux/ptrace.h>
+
+#include "pd_format.h"
+#include "pd_ioctl.h"
+#include "kdump_format.h"
+
+#define PD_MAX_RAM_RANGES	128
+/* Time allowed for one request or reset before the device is given up. */
+#define PD_IO_TIMEOUT_NS	(10ULL * NSEC_PER_SEC)
+#define PD_RESET_TIMEOUT_NS	(2ULL * NSEC_PER_SEC)
+
+/* Coherent buffers of the polled queue, carved out of one allocation. */
+#define PD_DMA_RING_BYTES	4096U
+#define PD_DMA_REQ_BYTES	4096U
+#define PD_DMA_META_BYTES	(64U << 10)
+#define PD_DMA_DESC_BYTES	(48U * KDUMP_DESC_SECTOR_GROUP_BYTES)
+#define PD_DMA_DATA_BYTES	(512U << 10)
+
+struct pd_ram_range {
+	unsigned long start_pfn;
+	unsigned long end_pfn;		/* exclusive */
+};
+
+/* A polled virtio-blk (virtio-pci modern) queue of our own. */
+struct pd_virtio {
+	struct pci_dev *pdev;
+	void __iomem *common;
+	void __iomem *notify_base;
+	void __iomem *device_cfg;
+	u32 notify_len;
+	u32 device_cfg_len;
+	u32 notify_mult;
+	u64 capacity_sectors;
+	u32 max_xfer;			/* bytes per request */
+	bool access_platform;		/* device offers VIRTIO_F_ACCESS_PLATFORM */
+	bool has_flush;
+
+	/* The one coherent allocation, and how the device addresses it. */
+	void *dma_cpu;
+	dma_addr_t dma_handle;
+	size_t dma_bytes;
+	u64 dma_dev_base;		/* what the device sees at dma_cpu */
+
+	/* Set up at panic. */
+	u16 qsize;
+	u16 avail_idx;
+	u16 used_idx;
+	void __iomem *notify;
+};
+
+/* A sequential writer into one region of the dump area. */
+struct pd_stream {
+	u8 *buf;
+	u32 cap;			/* multiple of PD_SECTOR_SIZE */
+	u32 fill;
+	u64 off;			/* area offset of buf[0] */
+	u64 limit;			/* first area offset it may not write */
+	int error;			/* sticky: first failure */
+};
+
+struct pd_ctx {
+	struct pd_arm_request req;	/* as dumpadm passed it */
+	struct pd_header hdr;		/* what is on the device */
+
+	struct pd_virtio vio;
+	u8 *meta_buf;			/* inside the coherent allocation */
+	u8 *desc_buf;
+	u8 *data_buf;
+
+	struct pd_ram_range ranges[PD_MAX_RAM_RANGES];
+	unsigned int nr_ranges;
+	unsigned long max_pfn;		/* highest RAM PFN + 1 */
+	unsigned long ram_pages;
+
+	u8 *bitmap1;			/* RAM pages */
+	u8 *bitmap2;			/* dumped pages */
+	size_t bitmap_bytes;
+
+	u8 *notes;			/* PRSTATUS per CPU, then VMCOREINFO */
+	size_t notes_cap;
+
+	void *zstd_wksp;
+	size_t zstd_wksp_size;
+	zstd_cctx *cctx;
+	zstd_parameters zparams;
+	void *lzo_wksp;
+	u8 *page_buf;			/* one page copied out of RAM */
+	char *line_buf;			/* one kernel log line */
+
+	size_t memory_bytes;		/* everything above, for dumpadm */
+	int io_error;			/* the device failed: stop writing */
+	u64 bytes_written;		/* to the device, this dump */
+};
+
+/* pd_arm.c */
+struct pd_ctx *pd_arm(const struct pd_arm_request *req);
+void pd_disarm(struct pd_ctx *ctx);
+
+/* pd_virtio.c */
+int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes);
+void pd_virtio_disarm(struct pd_virtio *v);
+int pd_virtio_takeover(struct pd_virtio *v);
+int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len);
+int pd_virtio_flush(struct pd_virtio *v);
+
+/* pd_stream.c */
+void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,
+		    u64 limit);
+int pd_stream_put(struct pd_ctx *ctx, struct pd_stream *s, const void *p,
+		  size_t len);
+int pd_stream_zero(struct pd_ctx *ctx, struct pd_stream *s, size_t len);
+void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len);
+void pd_stream_commit(struct pd_stream *s, u32 len);
+int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s);
+static inline u64 pd_stream_pos(const struct pd_stream *s)
+{
+	return s->off + s->fill;
+}
+int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
+
+/* pd_regs.c */
+void pd_regs_stash_oops(const struct pt_regs *regs);
+void pd_regs_save_panic_cpu(struct pd_ctx *ctx, bool *from_oops);
+size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
+		      u64 *vmcoreinfo_size);
+size_t pd_notes_capacity(u32 nr_cpus);
+
+/* pd_log.c */
+size_t pd_log_line_max(void);
+void pd_log_write(struct pd_ctx *ctx);
+
+/* pd_image.c */
+void pd_image_write(struct pd_ctx *ctx);
+
+/* pd_panic.c */
+int pd_panic_register(void);
+void pd_panic_unregister(void);
+struct pd_ctx *pd_active_ctx(void);
+void pd_set_active_ctx(struct pd_ctx *ctx);
+void pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force);
+
+#endif /* PD_INTERNAL_H */

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A polled virtio-blk queue of panicdump's own (virtio-pci modern).
+ *
+ * At arm time we only find and map the device's registers and allocate
+ * coherent memory; the live virtio_blk driver keeps the device. At panic we
+ * reset the device, which drops the live driver's queues whatever state
+ * they were in, set up queue 0 with our ring, interrupts off, and poll it.
+ * The sequence follows the virtio 1.x spec, section 3.1, like
+ * vp_reset()/vp_modern_* but without their sleeps and locks.
+ */
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/nmi.h>
+#include <linux/timekeeping.h>
+#include <linux/virtio_pci.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ring.h>
+
+#include "pd_internal.h"
+
+#define PD_VQ_SIZE	16U
+#define PD_VIO_CC(f)	offsetof(struct virtio_pci_common_cfg, f)
+
+/* Layout of the ring page and the request page. */
+#define PD_RING_DESC	0
+#define PD_RING_AVAIL	(PD_VQ_SIZE * sizeof(struct vring_desc))
+#define PD_RING_USED	2048
+#define PD_REQ_HDR	0
+#define PD_REQ_STATUS	64
+
+struct pd_vio_cap {
+	u8 bar;
+	u32 offset;
+	u32 length;
+	int pos;
+};
+
+static int pd_vio_find_cap(struct pci_dev *pdev, u8 type, struct pd_vio_cap *c)
+{
+	int pos;
+
+	for (pos = pci_find_capability(pdev, PCI_CAP_ID_VNDR); pos > 0;
+	     pos = pci_find_next_capability(pdev, pos, PCI_CAP_ID_VNDR)) {
+		u8 cfg_type, bar;
+
+		pci_read_config_byte(pdev, pos + VIRTIO_PCI_CAP_CFG_TYPE,
+				     &cfg_type);
+		pci_read_config_byte(pdev, pos + VIRTIO_PCI_CAP_BAR, &bar);
+		if (cfg_type != type || bar >= PCI_STD_NUM_BARS ||
+		    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
+			continue;
+		c->bar = bar;
+		c->pos = pos;
+		pci_read_config_dword(pdev, pos + VIRTIO_PCI_CAP_OFFSET,
+				      &c->offset);
+		pci_read_config_dword(pdev, pos + VIRTIO_PCI_CAP_LENGTH,
+				      &c->length);
+		return 0;
+	}
+	return -ENODEV;
+}
+
+static void __iomem *pd_vio_map(struct pci_dev *pdev, u8 type, u32 minlen,
+				u32 *len, struct pd_vio_cap *cap)
+{
+	if (pd_vio_find_cap(pdev, type, cap) || cap->length < minlen) {
+		pci_err(pdev, "panicdump: virtio capability %u missing or short\n",
+			type);
+		return NULL;
+	}
+	if (len)
+		*len = cap->length;
+	return pci_iomap_range(pdev, cap->bar, cap->offset, cap->length);
+}
+
+static u64 pd_vio_device_features(struct pd_virtio *v)
+{
+	u64 f;
+
+	iowrite32(0, v->common + PD_VIO_CC(device_feature_select));
+	f = ioread32(v->common + PD_VIO_CC(device_feature));
+	iowrite32(1, v->common + PD_VIO_CC(device_feature_select));
+	f |= (u64)ioread32(v->common + PD_VIO_CC(device_feature)) << 32;
+	return f;
+}
+
+int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes)
+{
+	struct pd_vio_cap cap;
+	u64 features;
+	u32 size_max;
+
+	memset(v, 0, sizeof(*v));
+	v->pdev = pdev;
+	v->common = pd_vio_map(pdev, VIRTIO_PCI_CAP_COMMON_CFG,
+			       sizeof(struct virtio_pci_common_cfg), NULL, &cap);
+	v->notify_base = pd_vio_map(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG, 2,
+				    &v->notify_len, &cap);
+	if (v->notify_base)
+		pci_read_config_dword(pdev, cap.pos + sizeof(struct virtio_pci_cap),
+				      &v->notify_mult);
+	v->device_cfg = pd_vio_map(pdev, VIRTIO_PCI_CAP_DEVICE_CFG, 8,
+				   &v->device_cfg_len, &cap);
+	if (!v->common || !v->notify_base || !v->device_cfg) {
+		pd_virtio_disarm(v);
+		return -ENODEV;
+	}
+
+	features = pd_vio_device_features(v);
+	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1))) {
+		pci_err(pdev, "panicdump: device does not offer VIRTIO_F_VERSION_1\n");
+		pd_virtio_disarm(v);
+		return -ENODEV;
+	}
+	v->access_platform = features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+	v->has_flush = features & BIT_ULL(VIRTIO_BLK_F_FLUSH);
+	v->capacity_sectors = ioread32(v->device_cfg) |
+			      (u64)ioread32(v->device_cfg + 4) << 32;
+	v->max_xfer = PD_DMA_DATA_BYTES;
+	if (features & BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) &&
+	    v->device_cfg_len >= 12) {
+		size_max = ioread32(v->device_cfg +
+				    offsetof(struct virtio_blk_config, size_max));
+		size_max = round_down(size_max, PD_SECTOR_SIZE);
+		if (size_max && size_max < v->max_xfer)
+			v->max_xfer = size_max;
+	}
+
+	v->dma_bytes = dma_bytes;
+	v->dma_cpu = dma_alloc_coherent(&pdev->dev, dma_bytes, &v->dma_handle,
+					GFP_KERNEL);
+	if (!v->dma_cpu) {
+		pd_virtio_disarm(v);
+		return -ENOMEM;
+	}
+	/*
+	 * Without ACCESS_PLATFORM the device bypasses any IOMMU and takes
+	 * guest-physical addresses (vring_use_dma_api() is false then).
+	 */
+	v->dma_dev_base = v->access_platform ? v->dma_handle :
+			  virt_to_phys(v->dma_cpu);
+	return 0;
+}
+
+void pd_virtio_disarm(struct pd_virtio *v)
+{
+	if (v->dma_cpu)
+		dma_free_coherent(&v->pdev->dev, v->dma_bytes, v->dma_cpu,
+				  v->dma_handle);
+	if (v->common)
+		pci_iounmap(v->pdev, v->common);
+	if (v->notify_base)
+		pci_iounmap(v->pdev, v->notify_base);
+	if (v->device_cfg)
+		pci_iounmap(v->pdev, v->device_cfg);
+	v->dma_cpu = NULL;
+	v->common = NULL;
+	v->notify_base = NULL;
+	v->device_cfg = NULL;
+}
+
+static u64 pd_vio_dev_addr(struct pd_virtio *v, const void *cpu)
+{
+	return v->dma_dev_base + ((const u8 *)cpu - (const u8 *)v->dma_cpu);
+}
+
+static bool pd_vio_in_dma(struct pd_virtio *v, const void *p, size_t len)
+{
+	const u8 *b = v->dma_cpu;
+
+	return (const u8 *)p >= b && len <= v->dma_bytes &&
+	       (const u8 *)p - b <= v->dma_bytes - len;
+}
+
+static void pd_vio_write64(void __iomem *lo, u64 val)
+{
+	iowrite32(lower_32_bits(val), lo);
+	iowrite32(upper_32_bits(val), lo + 4);
+}
+
+static void pd_vio_status_or(struct pd_virtio *v, u8 bits)
+{
+	void __iomem *st = v->common + PD_VIO_CC(device_status);
+
+	iowrite8(ioread8(st) | bits, st);
+}
+
+int pd_virtio_takeover(struct pd_virtio *v)
+{
+	void __iomem *st = v->common + PD_VIO_CC(device_status);
+	u8 *ring = v->dma_cpu;
+	u64 deadline, want;
+	u16 qmax, off;
+
+	iowrite8(0, st);
+	deadline = ktime_get_mono_fast_ns() + PD_RESET_TIMEOUT_NS;
+	while (ioread8(st)) {
+		if (ktime_get_mono_fast_ns() > deadline)
+			return -ETIMEDOUT;
+		udelay(10);
+	}
+	pd_vio_status_or(v, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	pd_vio_status_or(v, VIRTIO_CONFIG_S_DRIVER);
+
+	want = BIT_ULL(VIRTIO_F_VERSION_1);
+	if (v->access_platform)
+		want |= BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+	if (v->has_flush)
+		want |= BIT_ULL(VIRTIO_BLK_F_FLUSH);
+	want &= pd_vio_device_features(v);
+	iowrite32(0, v->common + PD_VIO_CC(guest_feature_select));
+	iowrite32(lower_32_bits(want), v->common + PD_VIO_CC(guest_feature));
+	iowrite32(1, v->common + PD_VIO_CC(guest_feature_select));
+	iowrite32(upper_32_bits(want), v->common + PD_VIO_CC(guest_feature));
+	pd_vio_status_or(v, VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(ioread8(st) & VIRTIO_CONFIG_S_FEATURES_OK))
+		return -EIO;
+
+	iowrite16(0, v->common + PD_VIO_CC(queue_select));
+	qmax = ioread16(v->common + PD_VIO_CC(queue_size));
+	if (!qmax)
+		return -EIO;
+	v->qsize = min_t(u16, qmax, PD_VQ_SIZE);
+	v->qsize = rounddown_pow_of_two(v->qsize);
+	iowrite16(v->qsize, v->common + PD_VIO_CC(queue_size));
+	iowrite16(VIRTIO_MSI_NO_VECTOR, v->common + PD_VIO_CC(msix_config));
+	iowrite16(VIRTIO_MSI_NO_VECTOR,
+		  v->common + PD_VIO_CC(queue_msix_vector));
+
+	memset(ring, 0, PD_DMA_RING_BYTES);
+	/* We poll; ask the device not to interrupt at all. */
+	((struct vring_avail *)(ring + PD_RING_AVAIL))->flags =
+		(__force __virtio16)cpu_to_le16(VRING_AVAIL_F_NO_INTERRUPT);
+	pd_vio_write64(v->common + PD_VIO_CC(queue_desc_lo),
+		       pd_vio_dev_addr(v, ring + PD_RING_DESC));
+	pd_vio_write64(v->common + PD_VIO_CC(queue_avail_lo),
+		       pd_vio_dev_addr(v, ring + PD_RING_AVAIL));
+	pd_vio_write64(v->common + PD_VIO_CC(queue_used_lo),
+		       pd_vio_dev_addr(v, ring + PD_RING_USED));
+
+	off = ioread16(v->common + PD_VIO_CC(queue_notify_off));
+	if ((u64)off * v->notify_mult + 2 > v->notify_len)
+		return -EIO;
+	v->notify = v->notify_base + (u32)off * v->notify_mult;
+	iowrite16(1, v->common + PD_VIO_CC(queue_enable));
+	v->avail_idx = 0;
+	v->used_idx = 0;
+	pd_vio_status_or(v, VIRTIO_CONFIG_S_DRIVER_OK);
+	if (ioread8(st) & (VIRTIO_CONFIG_S_FAILED | VIRTIO_CONFIG_S_NEEDS_RESET))
+		return -EIO;
+	return 0;
+}
+
+/* Submits the chain starting at descriptor 0 and polls for its completion. */
+static int pd_vio_submit(struct pd_virtio *v)
+{
+	u8 *ring = v->dma_cpu;
+	struct vring_avail *avail = (void *)(ring + PD_RING_AVAIL);
+	struct vring_used *used = (void *)(ring + PD_RING_USED);
+	u8 *status = (u8 *)v->dma_cpu + PD_DMA_RING_BYTES + PD_REQ_STATUS;
+	u64 deadline;
+	u32 spins = 0;
+
+	*status = 0xff;
+	avail->ring[v->avail_idx % v->qsize] = 0;	/* head descriptor */
+	dma_wmb();
+	v->avail_idx++;
+	WRITE_ONCE(avail->idx, (__force __virtio16)cpu_to_le16(v->avail_idx));
+	mb();
+	iowrite16(0, v->notify);
+
+	deadline = ktime_get_mono_fast_ns() + PD_IO_TIMEOUT_NS;
+	while (le16_to_cpu((__force __le16)READ_ONCE(used->idx)) ==
+	       v->used_idx) {
+		if (!(++spins & 0xfff)) {
+			touch_nmi_watchdog();
+			if (ktime_get_mono_fast_ns() > deadline)
+				return -ETIMEDOUT;
+		}
+		udelay(1);
+	}
+	dma_rmb();
+	v->used_idx++;
+	return READ_ONCE(*status) == VIRTIO_BLK_S_OK ? 0 : -EIO;
+}
+
+static void pd_vio_desc(struct pd_virtio *v, unsigned int i, const void *cpu,
+			u32 len, u16 flags)
+{
+	struct vring_desc *d = (struct vring_desc *)v->dma_cpu + i;
+
+	d->addr = (__force __virtio64)cpu_to_le64(pd_vio_dev_addr(v, cpu));
+	d->len = (__force __virtio32)cpu_to_le32(len);
+	d->flags = (__force __virtio16)cpu_to_le16(flags);
+	d->next = (__force __virtio16)cpu_to_le16(i + 1);
+}
+
+static int pd_vio_request(struct pd_virtio *v, u32 type, u64 sector,
+			  const void *buf, u32 len)
+{
+	u8 *req = (u8 *)v->dma_cpu + PD_DMA_RING_BYTES;
+	struct virtio_blk_outhdr *hdr = (void *)(req + PD_REQ_HDR);
+	unsigned int i = 0;
+
+	hdr->type = (__force __virtio32)cpu_to_le32(type);
+	hdr->ioprio = 0;
+	hdr->sector = (__force __virtio64)cpu_to_le64(sector);
+	pd_vio_desc(v, i++, hdr, sizeof(*hdr), VRING_DESC_F_NEXT);
+	if (len)
+		pd_vio_desc(v, i++, buf, len, VRING_DESC_F_NEXT);
+	pd_vio_desc(v, i, req + PD_REQ_STATUS, 1, VRING_DESC_F_WRITE);
+	return pd_vio_submit(v);
+}
+
+/*
+ * Writes len bytes (whole sectors) at an absolute disk sector. buf must
+ * lie in the coherent allocation; callers keep writes inside the area.
+ */
+int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len)
+{
+	const u8 *p = buf;
+	int ret;
+
+	if (len % PD_SECTOR_SIZE || !pd_vio_in_dma(v, buf, len) ||
+	    sector + len / PD_SECTOR_SIZE > v->capacity_sectors)
+		return -EINVAL;
+	while (len) {
+		u32 n = min(len, v->max_xfer);
+
+		ret = pd_vio_request(v, VIRTIO_BLK_T_OUT, sector, p, n);
+		if (ret)
+			return ret;
+		sector += n / PD_SECTOR_SIZE;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int pd_virtio_flush(struct pd_virtio *v)
+{
+	if (!v->has_flush)
+		return 0;
+	return pd_vio_request(v, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+}
