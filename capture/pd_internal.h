@@ -126,10 +126,12 @@ int pd_stream_zero(struct pd_ctx *ctx, struct pd_stream *s, size_t len);
 void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len);
 void pd_stream_commit(struct pd_stream *s, u32 len);
 int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s);
+
 static inline u64 pd_stream_pos(const struct pd_stream *s)
 {
 	return s->off + s->fill;
 }
+
 int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
 
 /* pd_regs.c */

@@ -23,11 +23,13 @@ static u64 pd_t0_ns, pd_last_progress_ns;
 
 struct pd_ctx *pd_active_ctx(void)
 {
+	/* Pairs with pd_set_active_ctx(): a context seen is a context whole. */
 	return smp_load_acquire(&pd_ctx_active);
 }
 
 void pd_set_active_ctx(struct pd_ctx *ctx)
 {
+	/* Publishes every store that built ctx before the pointer itself. */
 	smp_store_release(&pd_ctx_active, ctx);
 }
 

@@ -197,6 +197,7 @@ int pd_virtio_takeover(struct pd_virtio *v)
 
 	iowrite8(0, st);
 	deadline = ktime_get_mono_fast_ns() + PD_RESET_TIMEOUT_NS;
+	/* Panic context: no sleeping, so busy-wait in small steps. */
 	while (ioread8(st)) {
 		if (ktime_get_mono_fast_ns() > deadline)
 			return -ETIMEDOUT;
@@ -269,6 +270,7 @@ static int pd_vio_submit(struct pd_virtio *v)
 	dma_wmb();
 	v->avail_idx++;
 	WRITE_ONCE(avail->idx, (__force __virtio16)cpu_to_le16(v->avail_idx));
+	/* The device must see the new avail index before the notification. */
 	mb();
 	iowrite16(0, v->notify);
 
