@@ -54,8 +54,8 @@ static bool pd_page_readable(unsigned long pfn)
 
 /*
  * What "kernel" content leaves out: free pages, page cache and user
- * pages, as makedumpfile -d 31 does (zero pages go in pass 2). The page
- * flag helpers resolve compound pages to their head.
+ * pages, as makedumpfile -d 31 does (all-zero pages are stored once, in
+ * pass 2). The page flag helpers resolve compound pages to their head.
  */
 static bool pd_page_is_user_or_cache(struct page *page)
 {
@@ -210,12 +210,8 @@ static bool pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
 		ctx->hdr.skipped_pages++;
 	}
 	if (!memchr_inv(ctx->page_buf, 0, PAGE_SIZE)) {
+		/* Stored once, as makedumpfile does; readers need the desc. */
 		ctx->hdr.zero_pages++;
-		if (ctx->req.content != PD_CONTENT_ALL) {
-			/* Left out like makedumpfile's dump level 1. */
-			ctx->bitmap2[pfn >> 3] &= ~(1U << (pfn & 7));
-			return true;
-		}
 		pd_put_desc(ctx, im, im->zero_desc_off, PAGE_SIZE, 0);
 		return !im->desc.error;
 	}
@@ -326,12 +322,6 @@ void pd_image_write(struct pd_ctx *ctx)
 	ctx->hdr.image_bytes = end;
 	pd_progress(ctx, ctx->hdr.dumped_pages, nr_dump, true);
 
-	/*
-	 * Zero pages found in pass 2 left bitmap 2; write it again even when
-	 * the data ran out of room, so that it matches the descs on disk.
-	 */
-	if (pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
-		return;
 	if (im.data.error || im.desc.error)
 		return;
 	im.info.status = status;
