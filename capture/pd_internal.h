@@ -135,8 +135,7 @@ static inline u64 pd_stream_pos(const struct pd_stream *s)
 int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
 
 /* pd_regs.c */
-void pd_regs_stash_oops(const struct pt_regs *regs);
-void pd_regs_save_panic_cpu(struct pd_ctx *ctx, bool *from_oops);
+void pd_regs_save_panic_cpu(struct pd_ctx *ctx);
 size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
 		      u64 *vmcoreinfo_size);
 size_t pd_notes_capacity(u32 nr_cpus);

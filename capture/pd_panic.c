@@ -6,7 +6,6 @@
  * go on to reboot. It may run in NMI context, so it only uses what
  * pd_arm() prepared, polls the device and never sleeps or locks.
  */
-#include <linux/kdebug.h>
 #include <linux/notifier.h>
 #include <linux/panic_notifier.h>
 #include <linux/smp.h>
@@ -89,7 +88,6 @@ static void pd_summary(struct pd_ctx *ctx)
 static void pd_dump(struct pd_ctx *ctx, const char *msg)
 {
 	struct pd_header *h = &ctx->hdr;
-	bool oops_regs;
 	int ret;
 
 	h->state = PD_STATE_DUMPING;
@@ -97,9 +95,7 @@ static void pd_dump(struct pd_ctx *ctx, const char *msg)
 	h->panic_cpu = raw_smp_processor_id();
 	strscpy(h->panic_string, msg ? msg : "", sizeof(h->panic_string));
 	strscpy(h->release, init_uts_ns.name.release, sizeof(h->release));
-	pd_regs_save_panic_cpu(ctx, &oops_regs);
-	if (oops_regs)
-		h->dump_flags |= PD_DUMP_F_OOPS_REGS;
+	pd_regs_save_panic_cpu(ctx);
 
 	pr_emerg("panicdump: dumping to PCI %04x:%02x:%02x.%u, sectors %llu+%llu\n",
 		 ctx->req.pci_domain, ctx->req.pci_bus,
@@ -141,37 +137,18 @@ static int pd_panic_notify(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_DONE;
 }
 
-static int pd_die_notify(struct notifier_block *nb, unsigned long val,
-			 void *data)
-{
-	struct die_args *args = data;
-
-	if (val == DIE_OOPS && args->regs && pd_active_ctx())
-		pd_regs_stash_oops(args->regs);
-	return NOTIFY_DONE;
-}
-
 static struct notifier_block pd_panic_nb = {
 	.notifier_call = pd_panic_notify,
 	.priority = INT_MAX,
 };
 
-static struct notifier_block pd_die_nb = {
-	.notifier_call = pd_die_notify,
-};
-
 int pd_panic_register(void)
 {
-	int ret = register_die_notifier(&pd_die_nb);
-
-	if (ret)
-		return ret;
-	atomic_notifier_chain_register(&panic_notifier_list, &pd_panic_nb);
-	return 0;
+	return atomic_notifier_chain_register(&panic_notifier_list,
+					      &pd_panic_nb);
 }
 
 void pd_panic_unregister(void)
 {
 	atomic_notifier_chain_unregister(&panic_notifier_list, &pd_panic_nb);
-	unregister_die_notifier(&pd_die_nb);
 }

@@ -13,26 +13,16 @@
 #include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/kexec.h>
-#include <linux/percpu.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include <asm/irqflags.h>
+#include <asm/unwind.h>
 #include <asm/user.h>
 
 #include "pd_internal.h"
-
-/* An oops older than this is not what a later panic is about. */
-#define PD_OOPS_FRESH_NS	(30ULL * NSEC_PER_SEC)
-
-struct pd_oops_stash {
-	struct pt_regs regs;
-	struct task_struct *task;
-	u64 when_ns;
-};
-
-static DEFINE_PER_CPU(struct pd_oops_stash, pd_oops);
 
 PD_STATIC_ASSERT(sizeof(struct elf_prstatus) == KDUMP_PRSTATUS_SIZE,
 		 "elf_prstatus size");
@@ -41,19 +31,38 @@ PD_STATIC_ASSERT(offsetof(struct elf_prstatus, pr_reg) ==
 PD_STATIC_ASSERT(sizeof(elf_gregset_t) == sizeof(struct user_regs_struct),
 		 "pr_reg layout");
 
-/* Called from the die notifier: the trap frame of an oops on this CPU. */
-void pd_regs_stash_oops(const struct pt_regs *regs)
+/*
+ * Moves ip, sp and bp to the first frame outside this module, the panic
+ * notifier chain's: crash and drgn then unwind from vmlinux code with
+ * vmlinux's debug info alone, as they do from __crash_kexec() under kdump.
+ * Callee-saved registers stay as captured, so values of locals in the
+ * frames above may be off; the backtrace is not.
+ */
+static void pd_unwind_out_of_module(struct pt_regs *r)
 {
-	struct pd_oops_stash *s = this_cpu_ptr(&pd_oops);
+	struct unwind_state state;
+	bool seen_module = false;
+	int frames = 0;
 
-	s->regs = *regs;
-	s->task = current;
-	s->when_ns = ktime_get_mono_fast_ns();
+	for (unwind_start(&state, current, NULL, NULL);
+	     !unwind_done(&state) && frames < 64;
+	     unwind_next_frame(&state), frames++) {
+		if (within_module(state.ip, THIS_MODULE)) {
+			seen_module = true;
+			continue;
+		}
+		if (seen_module) {
+			r->ip = state.ip;
+			r->sp = state.sp;
+			r->bp = state.bp;
+			return;
+		}
+	}
 }
 
 /*
- * The registers of this function's caller frame. crash_setup_regs() does
- * the same but its pushfq makes objtool complain, hence native_save_fl().
+ * The registers here. crash_setup_regs() does the same but its pushfq
+ * makes objtool complain, hence native_save_fl().
  */
 static noinline void pd_capture_regs(struct pt_regs *r)
 {
@@ -78,6 +87,7 @@ static noinline void pd_capture_regs(struct pt_regs *r)
 	asm volatile("movl %%cs, %%eax;" : "=a"(r->cs));
 	r->flags = native_save_fl();
 	r->ip = _THIS_IP_;
+	pd_unwind_out_of_module(r);
 }
 
 static void pd_fill_prstatus(struct elf_prstatus *prs, const struct pt_regs *regs)
@@ -122,21 +132,19 @@ static void *pd_cpu_note_slot(struct pd_ctx *ctx, unsigned int cpu)
 	return __va(ctx->req.crash_notes[cpu]);
 }
 
-/* Saves the panicking CPU's registers into its crash_notes slot. */
-void pd_regs_save_panic_cpu(struct pd_ctx *ctx, bool *from_oops)
+/*
+ * Saves the panicking CPU's registers into its crash_notes slot. For an
+ * oops too: unwinding from panic() runs through oops_end() and the
+ * exception frame, which crash shows as the exception RIP.
+ */
+void pd_regs_save_panic_cpu(struct pd_ctx *ctx)
 {
-	struct pd_oops_stash *s = this_cpu_ptr(&pd_oops);
 	struct elf_prstatus prs;
 	struct pt_regs regs;
 	u8 *slot = pd_cpu_note_slot(ctx, raw_smp_processor_id());
 	u64 size;
 
-	*from_oops = s->task == current && s->when_ns &&
-		     ktime_get_mono_fast_ns() - s->when_ns < PD_OOPS_FRESH_NS;
-	if (*from_oops)
-		regs = s->regs;
-	else
-		pd_capture_regs(&regs);
+	pd_capture_regs(&regs);
 	pd_fill_prstatus(&prs, &regs);
 	if (!slot)
 		return;

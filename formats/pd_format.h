@@ -49,7 +49,6 @@ enum pd_section_type {
 
 /* pd_header.dump_flags */
 #define PD_DUMP_F_INCOMPLETE	(1U << 0)	/* the kdump image was cut short */
-#define PD_DUMP_F_OOPS_REGS	(1U << 1)	/* panic CPU regs came from an oops */
 
 enum pd_content {
 	PD_CONTENT_KERNEL = 0,
