@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+// <root>/etc/dumpadm.conf: illumos's keys plus the page compression.
+//
+//	DUMPADM_DEVICE=/dev/vdb		dump device; empty: none
+//	DUMPADM_SAVDIR=/var/crash/host	where savecore writes
+//	DUMPADM_CONTENT=kernel		kernel | all | curproc
+//	DUMPADM_ENABLE=yes		run savecore at boot: yes | no
+//	DUMPADM_CSAVE=on		save compressed: on | off
+//	DUMPADM_COMPRESSION=zstd	page compression: zstd | lzo | none
+//	DUMPADM_LEVEL=1			compression level
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pd {
+
+struct DumpConfig {
+	std::string device;
+	std::string savedir;
+	uint32_t content = 0;		// enum pd_content
+	bool enable = true;
+	bool csave = true;
+	uint32_t compression = 0;	// enum pd_compression
+	int32_t level = 1;
+
+	bool operator==(const DumpConfig &) const = default;
+};
+
+// gethostname(), or "localhost" when it is unset (early initramfs).
+std::string local_hostname();
+std::string default_savedir(const std::string &hostname);
+DumpConfig default_config(const std::string &hostname);
+
+// Parses the file text; origin names it in errors ("<origin>:<line>: ...").
+// Keys left out keep their defaults.
+DumpConfig parse_config(std::string_view text, const std::string &origin,
+			const std::string &hostname);
+std::string format_config(const DumpConfig &cfg);
+
+// "<root>/etc/dumpadm.conf"; root "" or "/" is the running system.
+std::string config_path(const std::string &root);
+// The file's settings, or the defaults when it does not exist yet.
+DumpConfig load_config(const std::string &root);
+// Creates <root>/etc if needed and replaces the file atomically.
+void save_config(const std::string &root, const DumpConfig &cfg);
+
+// Config and CLI spellings ("kernel", "zstd") and illumos's descriptions.
+const char *content_name(uint32_t content);
+const char *content_description(uint32_t content);
+std::optional<uint32_t> parse_content(std::string_view s);
+const char *compression_name(uint32_t compression);
+std::optional<uint32_t> parse_compression(std::string_view s);
+// Valid levels: zstd 1..22; lzo and none ignore it.
+bool compression_level_ok(uint32_t compression, int32_t level);
+
+} // namespace pd

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "common/device_info.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "common/error.h"
+#include "common/file_util.h"
+
+namespace pd {
+
+static constexpr uint16_t kVirtioVendor = 0x1af4;
+static constexpr uint16_t kVirtioBlkLegacy = 0x1001;
+static constexpr uint16_t kVirtioBlkModern = 0x1042;
+
+std::string PciFunction::address() const
+{
+	return strprintf("%04x:%02x:%02x.%x", domain, bus, devfn >> 3, devfn & 7);
+}
+
+bool BlockDevice::is_virtio_blk() const
+{
+	return pci && pci->vendor == kVirtioVendor &&
+	       (pci->device == kVirtioBlkLegacy ||
+		pci->device == kVirtioBlkModern);
+}
+
+std::optional<PciFunction> parse_pci_address(const std::string &name)
+{
+	unsigned domain, bus, dev, fn;
+	int end = 0;
+
+	if (name.size() != 12 ||
+	    std::sscanf(name.c_str(), "%4x:%2x:%2x.%1x%n", &domain, &bus, &dev,
+			&fn, &end) != 4 || end != 12 || dev > 31 || fn > 7)
+		return std::nullopt;
+	for (size_t i : { 4, 7, 10 })
+		if (name[i] != (i == 10 ? '.' : ':'))
+			return std::nullopt;
+
+	PciFunction pci;
+	pci.domain = domain;
+	pci.bus = static_cast<uint8_t>(bus);
+	pci.devfn = static_cast<uint8_t>(dev << 3 | fn);
+	return pci;
+}
+
+static std::vector<std::string> list_dir(const std::string &path)
+{
+	std::vector<std::string> names;
+	DIR *d = ::opendir(path.c_str());
+
+	if (!d)
+		return names;
+	while (struct dirent *e = ::readdir(d))
+		if (e->d_name[0] != '.')
+			names.emplace_back(e->d_name);
+	::closedir(d);
+	return names;
+}
+
+// Walks up from the disk's device link to its PCI function.
+static std::optional<PciFunction> find_pci_function(const std::string &sysfs_root,
+						    const std::string &disk_sysfs)
+{
+	std::string root = real_path(sysfs_root);
+	std::string link = disk_sysfs + "/device";
+
+	if (!path_exists(link))
+		return std::nullopt;
+	for (std::string p = real_path(link);
+	     p.size() > root.size() && p.compare(0, root.size(), root) == 0;
+	     p = path_dirname(p)) {
+		auto pci = parse_pci_address(path_basename(p));
+		if (!pci)
+			continue;
+		pci->sysfs_path = p;
+		pci->vendor = static_cast<uint16_t>(read_attr_u64(p + "/vendor", 16));
+		pci->device = static_cast<uint16_t>(read_attr_u64(p + "/device", 16));
+		if (path_exists(p + "/driver"))
+			pci->driver = path_basename(real_path(p + "/driver"));
+		return pci;
+	}
+	return std::nullopt;
+}
+
+BlockDevice resolve_block_device(const std::string &sysfs_root,
+				 unsigned major, unsigned minor)
+{
+	BlockDevice dev;
+	std::string link = strprintf("%s/dev/block/%u:%u", sysfs_root.c_str(),
+				     major, minor);
+
+	dev.major = major;
+	dev.minor = minor;
+	if (!path_exists(link))
+		throw Error(strprintf("block device %u:%u is not in sysfs (%s)",
+				      major, minor, link.c_str()));
+	dev.sysfs_path = real_path(link);
+	dev.name = path_basename(dev.sysfs_path);
+	dev.nr_sectors = read_attr_u64(dev.sysfs_path + "/size", 10);
+	dev.is_partition = path_exists(dev.sysfs_path + "/partition");
+	if (dev.is_partition) {
+		dev.disk_sysfs_path = path_dirname(dev.sysfs_path);
+		dev.start_sector = read_attr_u64(dev.sysfs_path + "/start", 10);
+	} else {
+		dev.disk_sysfs_path = dev.sysfs_path;
+		for (const auto &name : list_dir(dev.sysfs_path)) {
+			std::string sub = dev.sysfs_path + "/" + name;
+			if (!path_exists(sub + "/partition"))
+				continue;
+			dev.partition_names.push_back(name);
+			dev.partition_devs.push_back(read_attr(sub + "/dev"));
+		}
+	}
+	dev.disk_name = path_basename(dev.disk_sysfs_path);
+	dev.pci = find_pci_function(sysfs_root, dev.disk_sysfs_path);
+	return dev;
+}
+
+BlockDevice resolve_device_node(const std::string &sysfs_root,
+				const std::string &user_path)
+{
+	struct stat st;
+
+	if (::stat(user_path.c_str(), &st) < 0)
+		throw_errno(user_path);
+	if (!S_ISBLK(st.st_mode))
+		throw Error(user_path + ": not a block device (expected a whole disk or a partition, e.g. /dev/vdb)");
+	return resolve_block_device(sysfs_root, ::major(st.st_rdev),
+				    ::minor(st.st_rdev));
+}
+
+void require_virtio_blk(const BlockDevice &dev, const std::string &user_path)
+{
+	if (dev.is_virtio_blk())
+		return;
+	std::string what;
+	if (dev.pci)
+		what = strprintf("PCI %04x:%04x, driver %s", dev.pci->vendor,
+				 dev.pci->device,
+				 dev.pci->driver.empty() ? "none" :
+				 dev.pci->driver.c_str());
+	else
+		what = "not behind a PCI function: " + dev.disk_sysfs_path;
+	throw Error(user_path + ": unsupported controller (" + what +
+		    "); supported: virtio-blk");
+}
+
+// Undoes the octal escapes of /proc/self/mounts ("\040" for a space).
+static std::string unescape_mount_field(const std::string &s)
+{
+	auto octal = [](char c) { return c >= '0' && c <= '7'; };
+	std::string out;
+
+	for (size_t i = 0; i < s.size(); i++) {
+		if (s[i] == '\\' && i + 3 < s.size() &&
+		    octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+			out += static_cast<char>((s[i + 1] - '0') * 64 +
+						 (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			i += 3;
+			continue;
+		}
+		out += s[i];
+	}
+	return out;
+}
+
+std::vector<std::string> find_device_users(const BlockDevice &dev,
+					   const std::string &sysfs_root,
+					   const std::string &proc_root)
+{
+	std::vector<std::string> names = dev.partition_names;
+	std::vector<std::string> devnums = dev.partition_devs;
+	std::vector<std::string> users;
+
+	names.push_back(dev.name);
+	devnums.push_back(strprintf("%u:%u", dev.major, dev.minor));
+
+	// A source names the device by path (matched by device number when
+	// it exists here, else by the /dev name).
+	auto matches = [&](const std::string &source) {
+		struct stat st;
+		if (source.empty() || source[0] != '/')
+			return false;
+		if (::stat(source.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) {
+			std::string num = strprintf("%u:%u", ::major(st.st_rdev),
+						    ::minor(st.st_rdev));
+			if (std::find(devnums.begin(), devnums.end(), num) != devnums.end())
+				return true;
+		}
+		return source.compare(0, 5, "/dev/") == 0 &&
+		       std::find(names.begin(), names.end(),
+				 path_basename(source)) != names.end();
+	};
+
+	auto scan = [&](const std::string &file, bool swaps) {
+		auto text = read_file_if_exists(file);
+		if (!text)
+			return;
+		size_t pos = 0;
+		bool header = swaps;	// /proc/swaps starts with a title line
+		while (pos < text->size()) {
+			size_t nl = text->find('\n', pos);
+			std::string line = text->substr(pos, nl - pos);
+			pos = nl == std::string::npos ? text->size() : nl + 1;
+			if (header) {
+				header = false;
+				continue;
+			}
+			char src[4096], dst[4096];
+			if (std::sscanf(line.c_str(), "%4095s %4095s", src, dst) < 1)
+				continue;
+			std::string source = unescape_mount_field(src);
+			if (!matches(source))
+				continue;
+			users.push_back(swaps ? source + " is in use as swap" :
+					source + " is mounted on " +
+					unescape_mount_field(dst));
+		}
+	};
+	scan(proc_root + "/self/mounts", false);
+	scan(proc_root + "/swaps", true);
+
+	for (size_t i = 0; i < names.size(); i++) {
+		std::string holders = sysfs_root + "/dev/block/" + devnums[i] + "/holders";
+		for (const auto &h : list_dir(holders))
+			users.push_back("/dev/" + names[i] + " is held by " + h);
+	}
+	return users;
+}
+
+} // namespace pd

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+// Resolves a block device to what the capture module needs: the PCI
+// function of its controller and the area's sectors on the whole disk.
+// Everything comes from sysfs under an injectable root, so the tests run
+// against a fake tree in a temporary directory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pd {
+
+struct PciFunction {
+	uint32_t domain = 0;
+	uint8_t bus = 0;
+	uint8_t devfn = 0;		// device << 3 | function
+	uint16_t vendor = 0;
+	uint16_t device = 0;
+	std::string driver;		// "virtio-pci", "ahci"; "" if unbound
+	std::string sysfs_path;
+
+	std::string address() const;	// "0000:00:04.0"
+};
+
+struct BlockDevice {
+	unsigned major = 0;
+	unsigned minor = 0;
+	std::string name;		// "vdb1"
+	std::string sysfs_path;		// realpath of /sys/dev/block/M:m
+	bool is_partition = false;
+	std::string disk_name;		// "vdb"
+	std::string disk_sysfs_path;
+	uint64_t start_sector = 0;	// on the whole disk, 512-byte units
+	uint64_t nr_sectors = 0;
+	// Device numbers ("M:m") and names of the partitions of a whole disk.
+	std::vector<std::string> partition_devs;
+	std::vector<std::string> partition_names;
+	std::optional<PciFunction> pci;	// none: not behind a PCI function
+
+	bool is_virtio_blk() const;
+};
+
+// Reads <sysfs_root>/dev/block/<major>:<minor> and what it links to.
+BlockDevice resolve_block_device(const std::string &sysfs_root,
+				 unsigned major, unsigned minor);
+
+// stat()s a device node and resolves it; refuses anything but a block
+// device. user_path is the name the user gave, for messages.
+BlockDevice resolve_device_node(const std::string &sysfs_root,
+				const std::string &user_path);
+
+// Throws "<user_path>: unsupported controller (...); supported: virtio-blk".
+void require_virtio_blk(const BlockDevice &dev, const std::string &user_path);
+
+// Parses "DDDD:BB:DD.F"; nullopt when the name is not a PCI address.
+std::optional<PciFunction> parse_pci_address(const std::string &name);
+
+// Who holds the device or one of its partitions: mounts, swap, holders
+// (device mapper, md). Empty when it is free. proc_root is usually /proc.
+std::vector<std::string> find_device_users(const BlockDevice &dev,
+					   const std::string &sysfs_root,
+					   const std::string &proc_root);
+
+} // namespace pd

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dumpadm/arm.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <memory>
+#include <ostream>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <vector>
+
+#include "common/dump_area.h"
+#include "common/error.h"
+#include "common/file_util.h"
+#include "dumpadm/capture_module.h"
+#include "dumpadm/fs_signature.h"
+
+namespace pd {
+
+uint64_t area_bytes_of(const BlockDevice &dev)
+{
+	return dev.nr_sectors * PD_SECTOR_SIZE & ~uint64_t(PD_BLOCK_SIZE - 1);
+}
+
+static std::string format_time(uint64_t t)
+{
+	time_t tt = static_cast<time_t>(t);
+	struct tm tm;
+	char buf[64];
+
+	if (!::gmtime_r(&tt, &tm) ||
+	    !std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		return std::to_string(t);
+	return buf;
+}
+
+void check_area_contents(const DumpArea &area, const std::string &user_path)
+{
+	HeaderPair hp = read_headers(area, 0);
+	const HeaderCopy *best = hp.best();
+
+	if (best && best->h.state == PD_STATE_COMPLETE)
+		throw Error(user_path + " holds an unsaved dump from " +
+			    format_time(best->h.crash_time) + " (" +
+			    printable(best->h.panic_string,
+				      sizeof(best->h.panic_string)) +
+			    "); run savecore first");
+
+	auto ours = [](const HeaderCopy &c) {
+		return !std::memcmp(c.h.magic, PD_MAGIC, PD_MAGIC_LEN);
+	};
+	if (ours(hp.primary) || ours(hp.trailer))
+		return;
+
+	std::vector<uint8_t> buf(kSignatureProbeBytes);
+	area.read(buf.data(), buf.size(), 0);
+	if (auto what = detect_signature(buf.data(), buf.size()))
+		throw Error(user_path + " contains " + *what +
+			    "; a dump would overwrite it. If it is really meant for dumps, clear it first (e.g. wipefs -a " +
+			    user_path + ")");
+}
+
+void build_arm(const ArmInputs &in, struct pd_header *h,
+	       struct pd_arm_request *req)
+{
+	pd_header_init(h, in.area_size);
+	std::memcpy(h->nonce, in.nonce.data(), sizeof(h->nonce));
+	std::memcpy(h->boot_id, in.boot_id.data(), sizeof(h->boot_id));
+	h->arm_time = in.arm_time;
+	h->content = in.content;
+	h->compression = in.compression;
+	h->compression_level = in.level;
+	h->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
+	std::snprintf(h->release, sizeof(h->release), "%s", in.release.c_str());
+	h->sequence = 1;
+	pd_header_seal(h);
+
+	std::memset(req, 0, sizeof(*req));
+	req->version = PD_ARM_VERSION;
+	req->size = sizeof(*req);
+	if (in.dev.pci) {
+		req->pci_domain = in.dev.pci->domain;
+		req->pci_bus = in.dev.pci->bus;
+		req->pci_devfn = in.dev.pci->devfn;
+	}
+	req->start_sector = in.dev.start_sector;
+	req->nr_sectors = in.area_size / PD_SECTOR_SIZE;
+	std::memcpy(req->nonce, in.nonce.data(), sizeof(req->nonce));
+	std::memcpy(req->boot_id, in.boot_id.data(), sizeof(req->boot_id));
+	req->arm_time = in.arm_time;
+	req->content = in.content;
+	req->compression = in.compression;
+	req->compression_level = in.level;
+	req->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
+	for (size_t i = 0; i < in.notes.addr.size() && i < PD_MAX_CPUS; i++)
+		req->crash_notes[i] = in.notes.addr[i];
+}
+
+// An O_EXCL open fails with EBUSY while the kernel holds the device
+// (mounted, swap, md, dm). The capture module may hold it itself when we
+// re-arm the device it is armed on; that is fine.
+static void check_exclusive(const std::string &path, const BlockDevice &dev,
+			    CaptureModule &module)
+{
+	int fd = ::open(path.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	if (fd >= 0) {
+		::close(fd);
+		return;
+	}
+	if (errno != EBUSY)
+		throw_errno(path);
+
+	struct pd_status st = module.status();
+	if (st.armed && dev.pci && st.pci_domain == dev.pci->domain &&
+	    st.pci_bus == dev.pci->bus && st.pci_devfn == dev.pci->devfn &&
+	    st.start_sector == dev.start_sector)
+		return;
+	throw Error(path + " is busy: another user holds it exclusively; expected an unused device");
+}
+
+void arm_device(const std::string &device, const DumpConfig &cfg,
+		const SystemPaths &paths, std::ostream &warn)
+{
+	ArmInputs in;
+
+	// Where the area is and which controller serves it.
+	in.dev = resolve_device_node(paths.sysfs, device);
+	require_virtio_blk(in.dev, device);
+	if (!in.dev.partition_names.empty()) {
+		std::string parts;
+		for (const auto &p : in.dev.partition_names)
+			parts += (parts.empty() ? "" : ", ") + p;
+		throw Error(device + " has partitions (" + parts +
+			    "); expected a partition or an unpartitioned disk");
+	}
+	auto users = find_device_users(in.dev, paths.sysfs, paths.proc);
+	if (!users.empty()) {
+		std::string list;
+		for (const auto &u : users)
+			list += (list.empty() ? "" : "; ") + u;
+		throw Error(device + " is in use (" + list +
+			    "); expected a dedicated, unused device");
+	}
+	in.area_size = area_bytes_of(in.dev);
+	if (in.area_size < PD_MIN_AREA_SIZE)
+		throw Error(strprintf("%s: too small for a dump area (%s, need at least %s)",
+				      device.c_str(),
+				      human_size(in.area_size).c_str(),
+				      human_size(PD_MIN_AREA_SIZE).c_str()));
+
+	// The module must be there before anything is written.
+	CaptureModule module = CaptureModule::open(paths.capture_dev);
+	check_exclusive(device, in.dev, module);
+	DumpArea area = DumpArea::open(device, OpenMode::ReadWrite);
+	if (area.area_size() != in.area_size)
+		throw Error(strprintf("%s: the device reports %llu bytes but sysfs %s/size says %llu sectors",
+				      device.c_str(),
+				      (unsigned long long)area.device_size(),
+				      in.dev.sysfs_path.c_str(),
+				      (unsigned long long)in.dev.nr_sectors));
+	check_area_contents(area, device);
+
+	// What the module needs at panic time.
+	in.notes = read_crash_notes(paths.sysfs);
+	if (in.notes.addr.size() > PD_MAX_CPUS)
+		throw Error(strprintf("%zu CPUs: the capture module supports at most %u",
+				      in.notes.addr.size(), PD_MAX_CPUS));
+	if (!in.notes.found)
+		throw Error(paths.sysfs + "/devices/system/cpu: no CPU has a crash_notes address; expected a kernel with crash support (CONFIG_KEXEC or CONFIG_CRASH_DUMP)");
+	if (in.notes.found < in.notes.addr.size())
+		warn << strprintf("dumpadm: warning: %zu of %zu CPUs have no crash_notes in sysfs; their registers will be missing from dumps\n",
+				  in.notes.addr.size() - in.notes.found,
+				  in.notes.addr.size());
+	in.boot_id = read_boot_id(paths.proc);
+	in.nonce = random_nonce();
+	in.arm_time = static_cast<uint64_t>(::time(nullptr));
+	struct utsname uts;
+	if (::uname(&uts) == 0)
+		in.release = uts.release;
+	in.content = cfg.content;
+	in.compression = cfg.compression;
+	in.level = cfg.level;
+
+	struct pd_header h;
+	auto req = std::make_unique<struct pd_arm_request>();
+	build_arm(in, &h, req.get());
+
+	// Checks done: now write.
+	enable_post_notifiers(paths.sysfs);
+	write_headers(area, h);
+	module.arm(*req);
+}
+
+void disarm_device(const SystemPaths &paths)
+{
+	if (auto module = CaptureModule::try_open(paths.capture_dev))
+		if (module->status().armed)
+			module->disarm();
+}
+
+} // namespace pd

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+// dumpadm -d DEV: check the device, write the ARMED header into both copies
+// and hand the capture module what it needs at panic time.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "common/config.h"
+#include "common/device_info.h"
+#include "dumpadm/system_state.h"
+#include "pd_format.h"
+#include "pd_ioctl.h"
+
+namespace pd {
+
+class DumpArea;
+
+// The area of a device: its sectors rounded down to PD_BLOCK_SIZE.
+uint64_t area_bytes_of(const BlockDevice &dev);
+
+// Refuses a device holding an unsaved (COMPLETE) dump, or, when it has no
+// panicdump header at all, one that holds a filesystem or the like.
+void check_area_contents(const DumpArea &area, const std::string &user_path);
+
+// Everything the header and the ARM request carry, already gathered.
+struct ArmInputs {
+	BlockDevice dev;
+	uint64_t area_size = 0;
+	uint32_t content = PD_CONTENT_KERNEL;
+	uint32_t compression = PD_COMPRESS_ZSTD;
+	int32_t level = 1;
+	CrashNotes notes;
+	Uuid nonce{};
+	Uuid boot_id{};
+	uint64_t arm_time = 0;
+	std::string release;
+};
+
+// Pure: the sealed ARMED header (sequence 1) and the matching request.
+void build_arm(const ArmInputs &in, struct pd_header *h,
+	       struct pd_arm_request *req);
+
+// The whole of dumpadm -d DEV with cfg's content and compression.
+// Checks first and refuses with a message naming the device; writes only
+// once every check passed. Warnings go to warn.
+void arm_device(const std::string &device, const DumpConfig &cfg,
+		const SystemPaths &paths, std::ostream &warn);
+
+// dumpadm -d none: PD_IOC_DISARM if the module is loaded.
+void disarm_device(const SystemPaths &paths);
+
+} // namespace pd

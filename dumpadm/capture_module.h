@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+// The capture module's control device, /dev/panicdump (formats/pd_ioctl.h).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/file_util.h"
+#include "pd_ioctl.h"
+
+namespace pd {
+
+class CaptureModule {
+public:
+	// nullopt when the module is not loaded (no node, or no driver).
+	static std::optional<CaptureModule> try_open(const std::string &path);
+	// Throws "the panicdump module is not loaded (modprobe panicdump)".
+	static CaptureModule open(const std::string &path);
+
+	// PD_IOC_ARM; replaces an earlier arm atomically. Errors name the
+	// request.
+	void arm(const struct pd_arm_request &req);
+	void disarm();
+	struct pd_status status();
+
+private:
+	CaptureModule(std::string path, UniqueFd fd)
+		: path_(std::move(path)), fd_(std::move(fd)) {}
+
+	std::string path_;
+	UniqueFd fd_;
+};
+
+// "PCI 0000:00:04.0, sectors 2048+2095104, 2 CPUs, content kernel, zstd level 1"
+std::string describe_arm_request(const struct pd_arm_request &req);
+
+} // namespace pd

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "savecore/save.h"
+
+#include <algorithm>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <syslog.h>
+#include <vector>
+
+#include "common/config.h"
+#include "common/dump_area.h"
+#include "common/error.h"
+#include "crc32c.h"
+#include "savecore/info.h"
+#include "savecore/kdump_image.h"
+#include "savecore/output_dir.h"
+
+namespace pd {
+
+namespace {
+
+constexpr size_t kCopyChunk = 4ULL << 20;
+// Left free on the savecore file system after the files are written.
+constexpr uint64_t kMinFree = 1ULL << 20;
+
+class Saver {
+public:
+	Saver(const SaveOptions &o, std::ostream &out, std::ostream &err)
+		: opts_(o), out_(out), err_(err) {}
+
+	int run();
+
+private:
+	const HeaderCopy *open_dump(const DumpConfig &cfg, HeaderPair &hp);
+	const HeaderCopy &pick_header(const HeaderPair &hp);
+	std::optional<KdumpImage> check_image(const HeaderCopy &used);
+	std::string read_log(const struct pd_header &h);
+	uint64_t pick_number(const OutputDir &dir);
+	void copy_vmcore(const KdumpImage &img, const OutputDir &dir,
+			 const std::string &name);
+	void write_text(const OutputDir &dir, const std::string &name,
+			const std::string &text);
+	void mark_saved(const HeaderPair &hp, const HeaderCopy &used);
+
+	void warn(const std::string &msg) { err_ << "savecore: warning: " << msg << "\n"; }
+	void verbose(const std::string &msg)
+	{
+		if (opts_.verbose)
+			out_ << "savecore: " << msg << "\n";
+	}
+
+	const SaveOptions &opts_;
+	std::ostream &out_;
+	std::ostream &err_;
+	std::string device_;
+	std::unique_ptr<DumpArea> area_;
+};
+
+const HeaderCopy &Saver::pick_header(const HeaderPair &hp)
+{
+	const HeaderCopy *best = hp.best();
+	uint64_t size = area_->area_size();
+
+	if (!best && hp.both_blank())
+		throw Error("no dump on " + device_ + " (no panicdump header; never armed)",
+			    ErrorKind::NoDump);
+	if (!best)
+		throw Error(device_ + ": no valid header: " +
+			    hp.primary.describe_error(size) + "; " +
+			    hp.trailer.describe_error(size));
+	if (!hp.primary.valid())
+		warn(device_ + ": " + hp.primary.describe_error(size) +
+		     strprintf("; using the trailing copy at 0x%llx",
+			       (unsigned long long)hp.trailer.offset));
+	else if (!hp.trailer.valid())
+		warn(device_ + ": " + hp.trailer.describe_error(size) +
+		     "; using the primary copy");
+	verbose(strprintf("%s: %s header@0x%llx: state %s, sequence %llu",
+			  device_.c_str(), best->name,
+			  (unsigned long long)best->offset,
+			  pd_state_str(best->h.state),
+			  (unsigned long long)best->h.sequence));
+	return *best;
+}
+
+std::string Saver::read_log(const struct pd_header &h)
+{
+	const struct pd_section *s = find_section(h, PD_SECT_LOG);
+
+	if (!s || !s->length)
+		return {};
+	std::string log(s->length, '\0');
+	area_->read(log.data(), log.size(), s->offset);
+	uint32_t crc = pd_crc32c(0, log.data(), log.size());
+	if (s->crc32c && crc != s->crc32c)
+		warn(strprintf("%s: log section@0x%llx: crc32c: expected 0x%08x, found 0x%08x; saving it anyway",
+			       device_.c_str(), (unsigned long long)s->offset,
+			       s->crc32c, crc));
+	if (s->flags & PD_SECT_F_TRUNCATED)
+		warn("the kernel log did not fit its section; dmesg holds its tail");
+	return log;
+}
+
+// bounds says which number comes next; never overwrite an earlier save.
+uint64_t Saver::pick_number(const OutputDir &dir)
+{
+	uint64_t n = dir.read_bounds();
+
+	for (;; n++) {
+		std::string s = strprintf(".%llu", (unsigned long long)n);
+		const char *taken = nullptr;
+		for (const char *f : { "vmcore", "dmesg", "info" })
+			if (path_exists(dir.file(f + s)))
+				taken = f;
+		if (!taken)
+			return n;
+		warn(dir.file(taken + s) +
+		     " exists although bounds says otherwise; skipping that number");
+	}
+}
+
+void Saver::copy_vmcore(const KdumpImage &img, const OutputDir &dir,
+			const std::string &name)
+{
+	PendingFile file(dir, name);
+	std::vector<uint8_t> buf(kCopyChunk);
+
+	for (uint64_t pos = 0; pos < img.out_length;) {
+		size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(),
+								  img.out_length - pos));
+		size_t from_area = pos < img.length ?
+			static_cast<size_t>(std::min<uint64_t>(n, img.length - pos)) : 0;
+		if (from_area)
+			area_->read(buf.data(), from_area, img.base + pos);
+		std::fill(buf.begin() + from_area, buf.begin() + n, 0);
+		patch_vmcore_chunk(img, pos, buf.data(), n);
+		file.write(buf.data(), n);
+		pos += n;
+	}
+	file.commit();
+}
+
+void Saver::write_text(const OutputDir &dir, const std::string &name,
+		       const std::string &text)
+{
+	PendingFile file(dir, name);
+
+	file.write(text.data(), text.size());
+	file.commit();
+}
+
+void Saver::mark_saved(const HeaderPair &hp, const HeaderCopy &used)
+{
+	struct pd_header h = used.h;
+	uint64_t seq = h.sequence;
+
+	for (const HeaderCopy *c : { &hp.primary, &hp.trailer })
+		if (c->valid())
+			seq = std::max(seq, c->h.sequence);
+	h.state = PD_STATE_SAVED;
+	h.sequence = seq + 1;
+	pd_header_seal(&h);
+	write_headers(*area_, h);
+}
+
+// Opens the dump device and reads its header; -C ends here.
+const HeaderCopy *Saver::open_dump(const DumpConfig &cfg, HeaderPair &hp)
+{
+	device_ = opts_.dumpfile.empty() ? cfg.device : opts_.dumpfile;
+	if (device_.empty())
+		throw Error("no dump device configured (dumpadm -d DEVICE) and no -f given",
+			    ErrorKind::NoDump);
+
+	OpenMode mode = opts_.check_only ? OpenMode::ReadOnly : OpenMode::ReadWrite;
+	area_ = std::make_unique<DumpArea>(DumpArea::open(device_, mode));
+	hp = read_headers(*area_, area_->area_size());
+	const HeaderCopy &used = pick_header(hp);
+	const struct pd_header &h = used.h;
+
+	bool unsaved = h.state == PD_STATE_COMPLETE;
+	if (opts_.check_only && !unsaved)
+		throw Error(strprintf("no dump on %s (state %s)", device_.c_str(),
+				      pd_state_str(h.state)), ErrorKind::NoDump);
+	if (!unsaved && !(h.state == PD_STATE_SAVED && opts_.disregard_saved))
+		throw Error(strprintf("no dump on %s (state %s%s)", device_.c_str(),
+				      pd_state_str(h.state),
+				      h.state == PD_STATE_SAVED ?
+				      "; -d saves it again" : ""),
+			    ErrorKind::NoDump);
+	return &used;
+}
+
+// Validates the kdump image; nullopt when the module wrote none.
+std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
+{
+	const struct pd_header &h = used.h;
+	const struct pd_section *ks = find_section(h, PD_SECT_KDUMP);
+	bool incomplete = h.dump_flags & PD_DUMP_F_INCOMPLETE;
+
+	if (!ks)
+		throw Error(strprintf("%s: %s header@0x%llx: no kdump section (type %u) in %u sections",
+				      device_.c_str(), used.name,
+				      (unsigned long long)used.offset,
+				      PD_SECT_KDUMP, h.nr_sections));
+	if (incomplete && ks->length == 0) {
+		warn("the capture module wrote no kdump image (the kernel log may say why); saving the log only");
+		return std::nullopt;
+	}
+	if (incomplete)
+		warn("the dump is incomplete (the capture module ran out of room or time); pages it did not write show as incomplete in crash");
+
+	KdumpImage img = validate_kdump(*area_, ks->offset, ks->length, incomplete,
+					h.dumped_pages);
+	for (const auto &w : img.warnings)
+		warn(device_ + ": kdump image: " + w);
+	verbose(strprintf("kdump image@0x%llx: %llu bytes, max_mapnr %llu, %llu dumpable pages, %u CPU notes, release %s",
+			  (unsigned long long)img.base,
+			  (unsigned long long)img.length,
+			  (unsigned long long)img.max_mapnr,
+			  (unsigned long long)img.nr_descs, img.nr_prstatus,
+			  img.info("OSRELEASE").c_str()));
+
+	std::string release = printable(h.release, sizeof(h.release));
+	if (!img.info("OSRELEASE").empty() && img.info("OSRELEASE") != release)
+		warn("the header says release " + release + " but VMCOREINFO says " +
+		     img.info("OSRELEASE"));
+	return img;
+}
+
+int Saver::run()
+{
+	DumpConfig cfg;
+	if (opts_.dumpfile.empty() || opts_.directory.empty())
+		cfg = load_config(opts_.config_root);
+
+	HeaderPair hp;
+	const HeaderCopy &used = *open_dump(cfg, hp);
+	const struct pd_header &h = used.h;
+	std::string panic = printable(h.panic_string, sizeof(h.panic_string));
+	if (opts_.check_only) {
+		out_ << "savecore: unsaved dump on " << device_ << " from "
+		     << iso8601_utc(static_cast<int64_t>(h.crash_time)) << ": "
+		     << panic << "\n";
+		return kSaveOk;
+	}
+
+	// Check everything before writing anything.
+	std::optional<KdumpImage> img = check_image(used);
+	std::string log = read_log(h);
+	uint64_t vmcore_bytes = img ? img->out_length : 0;
+
+	OutputDir dir(opts_.directory.empty() ? cfg.savedir : opts_.directory);
+	dir.create();
+	uint64_t need = vmcore_bytes + log.size() + kMinFree;
+	uint64_t avail = dir.free_bytes();
+	if (avail < need)
+		throw Error(strprintf("%s: not enough space for the dump (need %s, %s free)",
+				      dir.path().c_str(), human_size(need).c_str(),
+				      human_size(avail).c_str()));
+
+	uint64_t n = pick_number(dir);
+	std::string suffix = strprintf(".%llu", (unsigned long long)n);
+	DumpSummary sum;
+	sum.device = device_;
+	sum.save_time = static_cast<int64_t>(::time(nullptr));
+	sum.incomplete = (h.dump_flags & PD_DUMP_F_INCOMPLETE) ||
+			 (img && !img->bad_descs.empty());
+
+	if (img) {
+		copy_vmcore(*img, dir, "vmcore" + suffix);
+		verbose("wrote " + dir.file("vmcore" + suffix));
+	}
+	write_text(dir, "dmesg" + suffix, log);
+	verbose("wrote " + dir.file("dmesg" + suffix));
+	write_text(dir, "info" + suffix, format_info(h, img ? &*img : nullptr, sum));
+	verbose("wrote " + dir.file("info" + suffix));
+	dir.write_bounds(n + 1);
+
+	// Only now that the files are durable is the dump consumed.
+	mark_saved(hp, used);
+	verbose(device_ + ": marked the dump saved");
+
+	std::string what = img ? "vmcore" + suffix + " (" + human_size(vmcore_bytes) + ")" :
+			   "dmesg" + suffix + " (no vmcore)";
+	out_ << "savecore: saved " << what << " from " << device_ << " to "
+	     << dir.path() << "\n";
+	if (opts_.syslog) {
+		::openlog("savecore", LOG_ODELAY, LOG_AUTH);
+		::syslog(LOG_ERR, "reboot after panic: %s; saved %s in %s",
+			 panic.c_str(), what.c_str(), dir.path().c_str());
+		::closelog();
+	}
+	return kSaveOk;
+}
+
+} // namespace
+
+int run_savecore(const SaveOptions &opts, std::ostream &out, std::ostream &err)
+{
+	try {
+		return Saver(opts, out, err).run();
+	} catch (const Error &e) {
+		err << "savecore: " << e.what() << "\n";
+		return e.kind() == ErrorKind::NoDump ? kSaveNoDump : kSaveError;
+	} catch (const std::exception &e) {
+		err << "savecore: " << e.what() << "\n";
+		return kSaveError;
+	}
+}
+
+} // namespace pd

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+// savecore as a library call: find the dump on the device (or an image of
+// it), check it, write vmcore.N, dmesg.N and info.N, mark it SAVED.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace pd {
+
+struct SaveOptions {
+	bool verbose = false;		// -v
+	bool disregard_saved = false;	// -d: save a SAVED dump again
+	bool check_only = false;	// -C: report, write nothing
+	std::string dumpfile;		// -f; default DUMPADM_DEVICE
+	std::string directory;		// default DUMPADM_SAVDIR
+	std::string config_root;	// where etc/dumpadm.conf is; "" = /
+	bool syslog = true;		// log the panic string
+};
+
+// Exit statuses.
+enum SaveStatus {
+	kSaveOk = 0,		// saved; -C: an unsaved dump is present
+	kSaveNoDump = 1,	// nothing to save
+	kSaveError = 2,		// corrupt dump, I/O error, bad usage
+};
+
+// Runs savecore; messages go to out (results) and err (warnings, errors),
+// each prefixed "savecore: ".
+int run_savecore(const SaveOptions &opts, std::ostream &out, std::ostream &err);
+
+} // namespace pd

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+// dumpadm's whole arm path on a real block device: a loop device over a
+// temporary file, described by a fake sysfs as a virtio-blk disk. A
+// regular file stands in for /dev/panicdump, so the last step, the ioctl,
+// fails with ENOTTY; everything before it runs for real. Skipped where
+// loop devices are not available (not root, no /dev/loop-control).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sstream>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "common/config.h"
+#include "common/dump_area.h"
+#include "common/error.h"
+#include "common/file_util.h"
+#include "dumpadm/arm.h"
+#include "test_util.h"
+
+namespace {
+
+constexpr uint64_t kSize = 16ULL << 20;
+
+// Attaches a backing file to a free loop device; detaches on destruction.
+class LoopDevice {
+public:
+	explicit LoopDevice(const std::string &backing)
+	{
+		int ctl = ::open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+		if (ctl < 0)
+			return;
+		int n = ::ioctl(ctl, LOOP_CTL_GET_FREE);
+		::close(ctl);
+		if (n < 0)
+			return;
+		std::string path = "/dev/loop" + std::to_string(n);
+		int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+		int file = ::open(backing.c_str(), O_RDWR | O_CLOEXEC);
+		if (fd >= 0 && file >= 0 && ::ioctl(fd, LOOP_SET_FD, file) == 0) {
+			fd_ = fd;
+			path_ = path;
+			minor_ = static_cast<unsigned>(n);
+		} else if (fd >= 0) {
+			::close(fd);
+		}
+		if (file >= 0)
+			::close(file);
+	}
+	~LoopDevice()
+	{
+		if (fd_ >= 0) {
+			::ioctl(fd_, LOOP_CLR_FD, 0);
+			::close(fd_);
+		}
+	}
+
+	bool ok() const { return fd_ >= 0; }
+	const std::string &path() const { return path_; }
+	unsigned minor() const { return minor_; }
+
+private:
+	int fd_ = -1;
+	std::string path_;
+	unsigned minor_ = 0;
+};
+
+class ArmOnLoop : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		pdtest::write_bytes(tmp / "backing", std::vector<uint8_t>(kSize, 0));
+		loop = std::make_unique<LoopDevice>(tmp / "backing");
+		if (!loop->ok())
+			GTEST_SKIP() << "no loop device available";
+
+		// The loop device's number, described as a virtio-blk disk.
+		std::string sys = tmp / "sys";
+		std::string fn = sys + "/devices/pci0000:00/0000:00:05.0";
+		pdtest::write_text(fn + "/vendor", "0x1af4\n");
+		pdtest::write_text(fn + "/device", "0x1042\n");
+		std::string disk = fn + "/virtio2/block/vdb";
+		pdtest::write_text(disk + "/size", std::to_string(kSize / 512) + "\n");
+		pdtest::write_text(disk + "/dev", "7:" + std::to_string(loop->minor()) + "\n");
+		pdtest::symlink_to("../../../virtio2", disk + "/device");
+		pdtest::symlink_to("../../devices/pci0000:00/0000:00:05.0/virtio2/block/vdb",
+				   sys + "/dev/block/7:" + std::to_string(loop->minor()));
+		pdtest::write_text(sys + "/devices/system/cpu/cpu0/crash_notes", "7fc1c000\n");
+		pdtest::write_text(sys + "/devices/system/cpu/cpu1/crash_notes", "7fc1d000\n");
+		pdtest::write_text(notifiers(), "N\n");
+
+		pdtest::write_text(tmp / "proc/self/mounts", "/dev/vda1 / ext4 rw 0 0\n");
+		pdtest::write_text(tmp / "proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
+		pdtest::write_text(tmp / "proc/sys/kernel/random/boot_id",
+				   "0123abcd-4567-89ef-0a1b-2c3d4e5f6789\n");
+		pdtest::write_text(tmp / "panicdump", "");
+
+		paths.sysfs = sys;
+		paths.proc = tmp / "proc";
+		paths.capture_dev = tmp / "panicdump";
+	}
+
+	std::string notifiers() const
+	{
+		return tmp / "sys/module/kernel/parameters/crash_kexec_post_notifiers";
+	}
+
+	std::string arm_error()
+	{
+		try {
+			pd::arm_device(loop->path(), pd::default_config("h"), paths, warn);
+		} catch (const pd::Error &e) {
+			return e.what();
+		}
+		return "";
+	}
+
+	pdtest::TempDir tmp;
+	std::unique_ptr<LoopDevice> loop;
+	pd::SystemPaths paths;
+	std::ostringstream warn;
+};
+
+} // namespace
+
+TEST_F(ArmOnLoop, WritesArmedHeaderThenAsksTheModule)
+{
+	std::string err = arm_error();
+	EXPECT_EQ(err, paths.capture_dev + ": PD_IOC_ARM failed: Inappropriate ioctl for device "
+		  "(requested PCI 0000:00:05.0, sectors 0+32768, 2 CPUs, content kernel, zstd level 1); "
+		  "the kernel log has the module's reason");
+	EXPECT_EQ(warn.str(), "");
+	EXPECT_EQ(pd::read_attr(notifiers()), "Y");
+
+	pd::DumpArea area = pd::DumpArea::open(loop->path(), pd::OpenMode::ReadOnly);
+	EXPECT_TRUE(area.is_block_device());
+	pd::HeaderPair hp = pd::read_headers(area, kSize);
+	ASSERT_TRUE(hp.primary.valid());
+	ASSERT_TRUE(hp.trailer.valid());
+	EXPECT_EQ(0, std::memcmp(&hp.primary.h, &hp.trailer.h, sizeof(hp.primary.h)));
+	EXPECT_EQ(hp.primary.h.state, (uint32_t)PD_STATE_ARMED);
+	EXPECT_EQ(hp.primary.h.sequence, 1u);
+	EXPECT_EQ(hp.primary.h.area_size, kSize);
+	EXPECT_EQ(hp.primary.h.nr_cpus, 2u);
+	EXPECT_EQ(hp.primary.h.boot_id[0], 0x01);
+}
+
+TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
+{
+	// An unsaved dump.
+	{
+		pd::DumpArea area = pd::DumpArea::open(loop->path(), pd::OpenMode::ReadWrite);
+		struct pd_header h;
+		pd_header_init(&h, kSize);
+		h.state = PD_STATE_COMPLETE;
+		h.crash_time = 1700000000;
+		std::strcpy(h.panic_string, "sysrq triggered crash");
+		pd_header_seal(&h);
+		pd::write_headers(area, h);
+	}
+	auto before = pdtest::read_bytes(tmp / "backing");
+	EXPECT_EQ(arm_error(), loop->path() + " holds an unsaved dump from 2023-11-14 22:13:20 UTC "
+		  "(sysrq triggered crash); run savecore first");
+	EXPECT_EQ(pd::read_attr(notifiers()), "N");
+
+	// Mounted.
+	pdtest::write_text(tmp / "proc/self/mounts", loop->path() + " /mnt ext4 rw 0 0\n");
+	EXPECT_EQ(arm_error(), loop->path() + " is in use (" + loop->path() + " is mounted on /mnt); "
+		  "expected a dedicated, unused device");
+	pdtest::write_text(tmp / "proc/self/mounts", "");
+
+	// Module not loaded.
+	::unlink(paths.capture_dev.c_str());
+	EXPECT_EQ(arm_error(), paths.capture_dev +
+		  ": the panicdump module is not loaded (modprobe panicdump)");
+
+	// Not virtio-blk.
+	pdtest::write_text(tmp / "sys/devices/pci0000:00/0000:00:05.0/device", "0x1041\n");
+	EXPECT_EQ(arm_error(), loop->path() + ": unsupported controller (PCI 1af4:1041, driver none); "
+		  "supported: virtio-blk");
+
+	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
+	EXPECT_EQ(pd::read_attr(notifiers()), "N");
+}

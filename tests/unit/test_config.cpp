@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+// common/config: dumpadm.conf parsing and formatting.
+#include <gtest/gtest.h>
+
+#include "common/config.h"
+#include "common/error.h"
+#include "pd_format.h"
+#include "test_util.h"
+
+using pd::DumpConfig;
+
+TEST(Config, DefaultsWhenEmpty)
+{
+	DumpConfig c = pd::parse_config("", "t", "host1");
+
+	EXPECT_EQ(c.device, "");
+	EXPECT_EQ(c.savedir, "/var/crash/host1");
+	EXPECT_EQ(c.content, (uint32_t)PD_CONTENT_KERNEL);
+	EXPECT_TRUE(c.enable);
+	EXPECT_TRUE(c.csave);
+	EXPECT_EQ(c.compression, (uint32_t)PD_COMPRESS_ZSTD);
+	EXPECT_EQ(c.level, 1);
+}
+
+TEST(Config, FormatParseRoundTrip)
+{
+	DumpConfig c = pd::default_config("h");
+	c.device = "/dev/vdb1";
+	c.savedir = "/srv/crash";
+	c.content = PD_CONTENT_CURPROC;
+	c.enable = false;
+	c.csave = false;
+	c.compression = PD_COMPRESS_LZO;
+	c.level = 3;
+
+	std::string text = pd::format_config(c);
+	EXPECT_EQ(text.rfind("#\n# dumpadm.conf\n", 0), 0u);
+	EXPECT_NE(text.find("DUMPADM_DEVICE=/dev/vdb1\n"), std::string::npos);
+	EXPECT_NE(text.find("DUMPADM_CONTENT=curproc\n"), std::string::npos);
+	EXPECT_NE(text.find("DUMPADM_ENABLE=no\n"), std::string::npos);
+	EXPECT_NE(text.find("DUMPADM_CSAVE=off\n"), std::string::npos);
+	EXPECT_NE(text.find("DUMPADM_COMPRESSION=lzo\n"), std::string::npos);
+	EXPECT_EQ(pd::parse_config(text, "t", "other"), c);
+
+	for (uint32_t content : { PD_CONTENT_KERNEL, PD_CONTENT_ALL, PD_CONTENT_CURPROC }) {
+		c.content = content;
+		EXPECT_EQ(pd::parse_config(pd::format_config(c), "t", "h"), c);
+	}
+}
+
+TEST(Config, IllumosSpellingsAndComments)
+{
+	DumpConfig c = pd::parse_config("# comment\n\n  DUMPADM_DEVICE = none \n"
+					"DUMPADM_SAVDIR=\"/var/crash/x\"\n"
+					"DUMPADM_CONTENT=all\nDUMPADM_UNKNOWN=1\n",
+					"t", "h");
+	EXPECT_EQ(c.device, "");
+	EXPECT_EQ(c.savedir, "/var/crash/x");
+	EXPECT_EQ(c.content, (uint32_t)PD_CONTENT_ALL);
+}
+
+TEST(Config, ErrorsNameFileLineAndValue)
+{
+	try {
+		pd::parse_config("DUMPADM_DEVICE=/dev/vdb\nDUMPADM_CONTENT=some\n", "/etc/dumpadm.conf", "h");
+		FAIL() << "accepted a bad content";
+	} catch (const pd::Error &e) {
+		EXPECT_STREQ(e.what(), "/etc/dumpadm.conf:2: DUMPADM_CONTENT: expected kernel, all or curproc, found \"some\"");
+		EXPECT_EQ(e.kind(), pd::ErrorKind::Usage);
+	}
+	EXPECT_THROW(pd::parse_config("garbage\n", "t", "h"), pd::Error);
+	EXPECT_THROW(pd::parse_config("DUMPADM_ENABLE=maybe\n", "t", "h"), pd::Error);
+	EXPECT_THROW(pd::parse_config("DUMPADM_LEVEL=x\n", "t", "h"), pd::Error);
+	EXPECT_THROW(pd::parse_config("DUMPADM_LEVEL=40\n", "t", "h"), pd::Error);
+	EXPECT_NO_THROW(pd::parse_config("DUMPADM_COMPRESSION=none\nDUMPADM_LEVEL=0\n", "t", "h"));
+}
+
+TEST(Config, SaveCreatesEtcUnderRoot)
+{
+	pdtest::TempDir tmp;
+	DumpConfig c = pd::default_config("h");
+	c.device = "/dev/vdb";
+
+	EXPECT_EQ(pd::load_config(tmp.path()).device, "");	// no file yet
+	pd::save_config(tmp.path(), c);
+	EXPECT_EQ(pd::config_path(tmp.path() + "/"), tmp / "etc/dumpadm.conf");
+	EXPECT_EQ(pdtest::read_text(tmp / "etc/dumpadm.conf"), pd::format_config(c));
+	EXPECT_EQ(pd::load_config(tmp.path()).device, "/dev/vdb");
+}
