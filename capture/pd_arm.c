@@ -75,9 +75,55 @@ static int pd_collect_ram(struct pd_ctx *ctx)
 	return 0;
 }
 
+/* The ARMED header dumpadm wrote is the template of everything we write. */
+static int pd_check_header(const struct pd_arm_request *req)
+{
+	const struct pd_header *h = &req->header;
+	u64 area = req->nr_sectors * PD_SECTOR_SIZE;
+	struct pd_header tmp = *h;
+	enum pd_header_error e;
+	int bad;
+
+	e = pd_header_check(h, area, &bad);
+	if (e != PD_HDR_OK) {
+		pr_err("panicdump: arm request header: %s (section %d)\n",
+		       pd_header_error_str(e), bad);
+		return -EINVAL;
+	}
+	if (h->state != PD_STATE_ARMED ||
+	    !pd_header_section(&tmp, PD_SECT_LOG) ||
+	    !pd_header_section(&tmp, PD_SECT_KDUMP)) {
+		pr_err("panicdump: arm request header: expected state armed with log and kdump sections, found state %s\n",
+		       pd_state_str(h->state));
+		return -EINVAL;
+	}
+	if (h->content == PD_CONTENT_CURPROC) {
+		pr_err("panicdump: content curproc is not supported by this module version; use kernel or all\n");
+		return -EOPNOTSUPP;
+	}
+	if (h->content > PD_CONTENT_CURPROC) {
+		pr_err("panicdump: unknown content %u\n", h->content);
+		return -EINVAL;
+	}
+	if (h->compression > PD_COMPRESS_NONE) {
+		pr_err("panicdump: unknown compression %u\n", h->compression);
+		return -EINVAL;
+	}
+	if (h->compression == PD_COMPRESS_ZSTD &&
+	    (h->compression_level < zstd_min_clevel() ||
+	     h->compression_level > zstd_max_clevel())) {
+		pr_err("panicdump: zstd level %d outside %d..%d\n",
+		       h->compression_level, zstd_min_clevel(),
+		       zstd_max_clevel());
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int pd_check_request(const struct pd_arm_request *req)
 {
 	unsigned int cpu;
+	int ret;
 
 	if (req->version != PD_ARM_VERSION || req->size != sizeof(*req)) {
 		pr_err("panicdump: arm request version %u size %u, expected %u and %zu (dumpadm and module out of step)\n",
@@ -90,26 +136,9 @@ static int pd_check_request(const struct pd_arm_request *req)
 		       req->nr_sectors, PD_MIN_AREA_SIZE);
 		return -EINVAL;
 	}
-	if (req->content == PD_CONTENT_CURPROC) {
-		pr_err("panicdump: content curproc is not supported by this module version; use kernel or all\n");
-		return -EOPNOTSUPP;
-	}
-	if (req->content > PD_CONTENT_CURPROC) {
-		pr_err("panicdump: unknown content %u\n", req->content);
-		return -EINVAL;
-	}
-	if (req->compression > PD_COMPRESS_NONE) {
-		pr_err("panicdump: unknown compression %u\n", req->compression);
-		return -EINVAL;
-	}
-	if (req->compression == PD_COMPRESS_ZSTD &&
-	    (req->compression_level < zstd_min_clevel() ||
-	     req->compression_level > zstd_max_clevel())) {
-		pr_err("panicdump: zstd level %d outside %d..%d\n",
-		       req->compression_level, zstd_min_clevel(),
-		       zstd_max_clevel());
-		return -EINVAL;
-	}
+	ret = pd_check_header(req);
+	if (ret)
+		return ret;
 	if (!req->nr_cpus || req->nr_cpus > PD_MAX_CPUS) {
 		pr_err("panicdump: %u CPUs in the request, expected 1..%u\n",
 		       req->nr_cpus, PD_MAX_CPUS);
@@ -159,9 +188,9 @@ static struct pci_dev *pd_get_pci(const struct pd_arm_request *req)
 
 static int pd_alloc_compressor(struct pd_ctx *ctx)
 {
-	switch (ctx->req.compression) {
+	switch (ctx->hdr.compression) {
 	case PD_COMPRESS_ZSTD:
-		ctx->zparams = zstd_get_params(ctx->req.compression_level,
+		ctx->zparams = zstd_get_params(ctx->hdr.compression_level,
 					       PAGE_SIZE);
 		ctx->zstd_wksp_size =
 			zstd_cctx_workspace_bound(&ctx->zparams.cParams);
@@ -229,19 +258,9 @@ static int pd_setup_device(struct pd_ctx *ctx, struct pci_dev *pdev)
 static void pd_init_header(struct pd_ctx *ctx)
 {
 	struct pd_header *h = &ctx->hdr;
-	const struct pd_arm_request *req = &ctx->req;
 
-	pd_header_init(h, req->nr_sectors * PD_SECTOR_SIZE);
-	memcpy(h->nonce, req->nonce, sizeof(h->nonce));
-	memcpy(h->boot_id, req->boot_id, sizeof(h->boot_id));
-	h->arm_time = req->arm_time;
-	h->content = req->content;
-	h->compression = req->compression;
-	h->compression_level = req->compression_level;
-	h->nr_cpus = req->nr_cpus;
+	h->nr_cpus = ctx->req.nr_cpus;
 	h->ram_pages = ctx->ram_pages;
-	/* dumpadm wrote sequence 1 with the ARMED header. */
-	h->sequence = 1;
 	strscpy(h->release, init_uts_ns.name.release, sizeof(h->release));
 }
 
@@ -263,6 +282,7 @@ struct pd_ctx *pd_arm(const struct pd_arm_request *req)
 		return ERR_PTR(-ENOMEM);
 	}
 	ctx->req = *req;
+	ctx->hdr = req->header;
 	ctx->vio.pdev = pdev;
 	ret = pd_collect_ram(ctx);
 	if (!ret)

@@ -74,7 +74,7 @@ static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
 	*dump = false;
 	if (!pd_page_readable(pfn))
 		return 1;
-	if (ctx->req.content == PD_CONTENT_ALL) {
+	if (ctx->hdr.content == PD_CONTENT_ALL) {
 		*dump = true;
 		return 1;
 	}
@@ -172,7 +172,7 @@ static u32 pd_compress_page(struct pd_ctx *ctx, struct pd_image *im,
 	if (!dst)
 		return 0;
 	*flags = 0;
-	switch (ctx->req.compression) {
+	switch (ctx->hdr.compression) {
 	case PD_COMPRESS_ZSTD:
 		n = zstd_compress_cctx(ctx->cctx, dst, bound, ctx->page_buf,
 				       PAGE_SIZE, &ctx->zparams);
@@ -273,8 +273,8 @@ static void pd_image_info(struct pd_ctx *ctx, struct pd_image *im)
 	info->current_cpu = ctx->hdr.panic_cpu;
 	info->phys_base = phys_base;
 	/* makedumpfile's -d mask: 31 leaves out zero, cache, user, free. */
-	info->dump_level = ctx->req.content == PD_CONTENT_ALL ? 0 : 31;
-	switch (ctx->req.compression) {
+	info->dump_level = ctx->hdr.content == PD_CONTENT_ALL ? 0 : 31;
+	switch (ctx->hdr.compression) {
 	case PD_COMPRESS_ZSTD:
 		info->status = DUMP_DH_COMPRESSED_ZSTD;
 		break;

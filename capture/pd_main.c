@@ -77,8 +77,8 @@ static long pd_ioctl_status(void __user *arg)
 		st.nr_sectors = ctx->req.nr_sectors;
 		st.memory_bytes = ctx->memory_bytes;
 		st.ram_pages = ctx->ram_pages;
-		st.content = ctx->req.content;
-		st.compression = ctx->req.compression;
+		st.content = ctx->hdr.content;
+		st.compression = ctx->hdr.compression;
 	}
 	mutex_unlock(&pd_arm_lock);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;

@@ -88,12 +88,7 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	}
 	req->start_sector = in.dev.start_sector;
 	req->nr_sectors = in.area_size / PD_SECTOR_SIZE;
-	std::memcpy(req->nonce, in.nonce.data(), sizeof(req->nonce));
-	std::memcpy(req->boot_id, in.boot_id.data(), sizeof(req->boot_id));
-	req->arm_time = in.arm_time;
-	req->content = in.content;
-	req->compression = in.compression;
-	req->compression_level = in.level;
+	req->header = *h;
 	req->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	for (size_t i = 0; i < in.notes.addr.size() && i < PD_MAX_CPUS; i++)
 		req->crash_notes[i] = in.notes.addr[i];

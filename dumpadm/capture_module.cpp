@@ -38,9 +38,9 @@ std::string describe_arm_request(const struct pd_arm_request &req)
 			 req.pci_devfn & 7,
 			 (unsigned long long)req.start_sector,
 			 (unsigned long long)req.nr_sectors, req.nr_cpus,
-			 content_name(req.content),
-			 compression_name(req.compression),
-			 req.compression_level);
+			 content_name(req.header.content),
+			 compression_name(req.header.compression),
+			 req.header.compression_level);
 }
 
 void CaptureModule::arm(const struct pd_arm_request &req)

@@ -9,6 +9,7 @@
 #define PD_IOCTL_H
 
 #include "pd_compat.h"
+#include "pd_format.h"
 #ifdef __KERNEL__
 #include <linux/ioctl.h>
 #else
@@ -18,9 +19,14 @@
 PD_EXTERN_C_BEGIN
 
 #define PD_DEVICE_NAME		"panicdump"
-#define PD_ARM_VERSION		1
+#define PD_ARM_VERSION		2
 #define PD_MAX_CPUS		1024
 
+/*
+ * The header travels whole: dumpadm wrote it to both header copies, and
+ * the module takes its layout, nonce and settings from it, so the device
+ * and the module cannot disagree about them.
+ */
 struct pd_arm_request {
 	uint32_t version;		/* PD_ARM_VERSION */
 	uint32_t size;			/* sizeof(struct pd_arm_request) */
@@ -30,13 +36,9 @@ struct pd_arm_request {
 	uint8_t reserved0[2];
 	uint64_t start_sector;		/* area start on the disk, 512 B units */
 	uint64_t nr_sectors;		/* area length, 512 B units */
-	uint8_t nonce[16];		/* the one in the ARMED header */
-	uint8_t boot_id[16];
-	uint64_t arm_time;		/* seconds since the epoch */
-	uint32_t content;		/* enum pd_content */
-	uint32_t compression;		/* enum pd_compression */
-	int32_t compression_level;
 	uint32_t nr_cpus;		/* entries used in crash_notes[] */
+	uint32_t reserved1;
+	struct pd_header header;	/* the ARMED header on the device */
 	uint64_t crash_notes[PD_MAX_CPUS];	/* phys address by CPU id, 0: none */
 };
 
