@@ -97,10 +97,6 @@ static int pd_check_header(const struct pd_arm_request *req)
 		       pd_state_str(h->state));
 		return -EINVAL;
 	}
-	if (h->content == PD_CONTENT_CURPROC) {
-		pr_err("panicdump: content curproc is not supported by this module version; use kernel or all\n");
-		return -EOPNOTSUPP;
-	}
 	if (h->content > PD_CONTENT_CURPROC) {
 		pr_err("panicdump: unknown content %u\n", h->content);
 		return -EINVAL;
@@ -216,16 +212,15 @@ static int pd_alloc_buffers(struct pd_ctx *ctx)
 {
 	ctx->bitmap_bytes = round_up(DIV_ROUND_UP(ctx->max_pfn, 8),
 				     KDUMP_BLOCK_SIZE);
-	ctx->bitmap1 = kvzalloc(ctx->bitmap_bytes, GFP_KERNEL);
 	ctx->bitmap2 = kvzalloc(ctx->bitmap_bytes, GFP_KERNEL);
 	ctx->notes_cap = pd_notes_capacity(ctx->req.nr_cpus);
 	ctx->notes = kvzalloc(ctx->notes_cap, GFP_KERNEL);
 	ctx->page_buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	ctx->line_buf = kmalloc(pd_log_line_max(), GFP_KERNEL);
-	if (!ctx->bitmap1 || !ctx->bitmap2 || !ctx->notes || !ctx->page_buf ||
+	if (!ctx->bitmap2 || !ctx->notes || !ctx->page_buf ||
 	    !ctx->line_buf)
 		return -ENOMEM;
-	ctx->memory_bytes += sizeof(*ctx) + 2 * ctx->bitmap_bytes +
+	ctx->memory_bytes += sizeof(*ctx) + ctx->bitmap_bytes +
 			     ctx->notes_cap + PAGE_SIZE + pd_log_line_max();
 	return pd_alloc_compressor(ctx);
 }
@@ -302,7 +297,6 @@ void pd_disarm(struct pd_ctx *ctx)
 	struct pci_dev *pdev = ctx->vio.pdev;
 
 	pd_virtio_disarm(&ctx->vio);
-	kvfree(ctx->bitmap1);
 	kvfree(ctx->bitmap2);
 	kvfree(ctx->notes);
 	kvfree(ctx->zstd_wksp);

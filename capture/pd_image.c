@@ -15,6 +15,8 @@
 #include <linux/nmi.h>
 #include <linux/page-flags.h>
 #include <linux/hugetlb.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <linux/timekeeping.h>
@@ -89,13 +91,107 @@ static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
 	return 1;
 }
 
-/* Pass 1: both bitmaps; returns the number of pages to dump. */
+static bool pd_pfn_is_ram(struct pd_ctx *ctx, unsigned long pfn)
+{
+	unsigned int r;
+
+	for (r = 0; r < ctx->nr_ranges; r++)
+		if (pfn >= ctx->ranges[r].start_pfn &&
+		    pfn < ctx->ranges[r].end_pfn)
+			return true;
+	return false;
+}
+
+/* Marks pages [pfn, pfn + n) for curproc; returns how many were new. */
+static u64 pd_mark_user_range(struct pd_ctx *ctx, unsigned long pfn,
+			      unsigned long n)
+{
+	u64 added = 0;
+
+	for (; n; n--, pfn++) {
+		if (!pd_pfn_is_ram(ctx, pfn) || !pd_page_readable(pfn) ||
+		    kdump_bitmap_test(ctx->bitmap2, pfn))
+			continue;
+		kdump_bitmap_set(ctx->bitmap2, pfn);
+		added++;
+	}
+	return added;
+}
+
+static u64 pd_walk_pmd(struct pd_ctx *ctx, pud_t *pud, unsigned long addr,
+		       unsigned long end)
+{
+	pmd_t *pmd = pmd_offset(pud, addr);
+	unsigned long next;
+	u64 added = 0;
+
+	for (; addr < end; pmd++, addr = next) {
+		pte_t *pte;
+		unsigned long a;
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(*pmd) || !pmd_present(*pmd))
+			continue;
+		if (pmd_large(*pmd)) {
+			added += pd_mark_user_range(ctx, pmd_pfn(*pmd),
+						    PTRS_PER_PMD);
+			continue;
+		}
+		pte = pte_offset_kernel(pmd, addr);
+		for (a = addr; a < next; a += PAGE_SIZE, pte++)
+			if (pte_present(*pte))
+				added += pd_mark_user_range(ctx, pte_pfn(*pte), 1);
+		touch_nmi_watchdog();
+	}
+	return added;
+}
+
+/*
+ * curproc: the pages the panicking process maps, found through its own
+ * page tables (the user half), which need no lock the stopped CPUs may
+ * hold. Kernel threads have no mm and add nothing.
+ */
+static u64 pd_mark_current_process(struct pd_ctx *ctx)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr = 0, end = TASK_SIZE_MAX, next, pnext;
+	u64 added = 0;
+	pgd_t *pgd;
+
+	if (!mm)
+		return 0;
+	for (pgd = pgd_offset(mm, addr); addr < end; pgd++, addr = next) {
+		p4d_t *p4d;
+		pud_t *pud;
+		unsigned long a;
+
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(*pgd) || pgd_bad(*pgd))
+			continue;
+		p4d = p4d_offset(pgd, addr);
+		if (p4d_none(*p4d) || p4d_bad(*p4d))
+			continue;
+		pud = pud_offset(p4d, addr);
+		for (a = addr; a < next; pud++, a = pnext) {
+			pnext = pud_addr_end(a, next);
+			if (pud_none(*pud) || !pud_present(*pud))
+				continue;
+			if (pud_large(*pud))
+				added += pd_mark_user_range(ctx, pud_pfn(*pud),
+							    PTRS_PER_PUD * PTRS_PER_PMD);
+			else
+				added += pd_walk_pmd(ctx, pud, a, pnext);
+		}
+	}
+	return added;
+}
+
+/* Pass 1: bitmap 2; returns the number of pages to dump. */
 static u64 pd_mark_pages(struct pd_ctx *ctx)
 {
 	u64 count = 0;
 	unsigned int r;
 
-	memset(ctx->bitmap1, 0, ctx->bitmap_bytes);
 	memset(ctx->bitmap2, 0, ctx->bitmap_bytes);
 	for (r = 0; r < ctx->nr_ranges; r++) {
 		unsigned long pfn = ctx->ranges[r].start_pfn;
@@ -106,18 +202,50 @@ static u64 pd_mark_pages(struct pd_ctx *ctx)
 			bool dump;
 
 			n = pd_classify(ctx, pfn, end, &dump);
-			for (i = 0; i < n; i++) {
-				kdump_bitmap_set(ctx->bitmap1, pfn + i);
-				if (dump)
-					kdump_bitmap_set(ctx->bitmap2, pfn + i);
-			}
+			for (i = 0; dump && i < n; i++)
+				kdump_bitmap_set(ctx->bitmap2, pfn + i);
 			count += dump ? n : 0;
 			pfn += n;
 			if (!(pfn % (PD_TOUCH_EVERY * 64)))
 				touch_nmi_watchdog();
 		}
 	}
+	if (ctx->hdr.content == PD_CONTENT_CURPROC)
+		count += pd_mark_current_process(ctx);
 	return count;
+}
+
+/*
+ * Bitmap 1 says which PFNs are RAM, which the ranges already tell: it is
+ * generated a chunk at a time instead of being held in memory.
+ */
+static int pd_write_bitmap1(struct pd_ctx *ctx, u64 off)
+{
+	const u32 chunk = PD_DMA_META_BYTES / 2;
+	struct pd_stream s;
+	u64 byte;
+
+	pd_stream_init(&s, ctx->meta_buf, PD_DMA_META_BYTES, off,
+		       off + ctx->bitmap_bytes);
+	for (byte = 0; byte < ctx->bitmap_bytes; byte += chunk) {
+		u32 n = min_t(u64, chunk, ctx->bitmap_bytes - byte);
+		unsigned long first = byte * 8, last = (byte + n) * 8;
+		u8 *p = pd_stream_reserve(ctx, &s, n);
+		unsigned int r;
+
+		if (!p)
+			return s.error ? s.error : -EIO;
+		memset(p, 0, n);
+		for (r = 0; r < ctx->nr_ranges; r++) {
+			unsigned long pfn = max(ctx->ranges[r].start_pfn, first);
+			unsigned long end = min(ctx->ranges[r].end_pfn, last);
+
+			for (; pfn < end; pfn++)
+				kdump_bitmap_set(p, pfn - first);
+		}
+		pd_stream_commit(&s, n);
+	}
+	return pd_stream_finish(ctx, &s);
 }
 
 static int pd_write_bitmap(struct pd_ctx *ctx, const u8 *bm, u64 off)
@@ -310,7 +438,7 @@ void pd_image_write(struct pd_ctx *ctx)
 	status = im.info.status;
 	im.info.status = status | DUMP_DH_COMPRESSED_INCOMPLETE;
 	if (pd_write_kdump_header(ctx, &im) ||
-	    pd_write_bitmap(ctx, ctx->bitmap1, base + im.layout.off_bitmap1) ||
+	    pd_write_bitmap1(ctx, base + im.layout.off_bitmap1) ||
 	    pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
 		return;
 

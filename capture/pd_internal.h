@@ -28,7 +28,7 @@
 #define PD_DMA_REQ_BYTES	4096U
 #define PD_DMA_META_BYTES	(64U << 10)
 #define PD_DMA_DESC_BYTES	(48U * KDUMP_DESC_SECTOR_GROUP_BYTES)
-#define PD_DMA_DATA_BYTES	(512U << 10)
+#define PD_DMA_DATA_BYTES	(256U << 10)
 
 struct pd_ram_range {
 	unsigned long start_pfn;
@@ -86,8 +86,7 @@ struct pd_ctx {
 	unsigned long max_pfn;		/* highest RAM PFN + 1 */
 	unsigned long ram_pages;
 
-	u8 *bitmap1;			/* RAM pages */
-	u8 *bitmap2;			/* dumped pages */
+	u8 *bitmap2;			/* dumped pages; bitmap 1 is generated */
 	size_t bitmap_bytes;
 
 	u8 *notes;			/* PRSTATUS per CPU, then VMCOREINFO */
@@ -115,6 +114,7 @@ int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes);
 void pd_virtio_disarm(struct pd_virtio *v);
 int pd_virtio_takeover(struct pd_virtio *v);
 int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len);
+int pd_virtio_read(struct pd_virtio *v, u64 sector, void *buf, u32 len);
 int pd_virtio_flush(struct pd_virtio *v);
 
 /* pd_stream.c */
@@ -133,6 +133,7 @@ static inline u64 pd_stream_pos(const struct pd_stream *s)
 }
 
 int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
+int pd_area_read(struct pd_ctx *ctx, u64 area_off, void *buf, u32 len);
 
 /* pd_regs.c */
 void pd_regs_save_panic_cpu(struct pd_ctx *ctx);

@@ -71,6 +71,27 @@ static int pd_write_header(struct pd_ctx *ctx)
 	return ret;
 }
 
+/*
+ * Is the device we took over the one we armed? A header copy with our
+ * nonce says so; anything else (a disk moved, a PCI address reused, the
+ * area overwritten since) and we must not write a byte.
+ */
+static bool pd_device_is_ours(struct pd_ctx *ctx)
+{
+	const struct pd_header *h = (const struct pd_header *)ctx->meta_buf;
+	u64 where[2] = { 0, pd_trailer_offset(ctx->hdr.area_size) };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		if (pd_area_read(ctx, where[i], ctx->meta_buf, PD_BLOCK_SIZE))
+			continue;
+		if (!memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN) &&
+		    !memcmp(h->nonce, ctx->hdr.nonce, sizeof(h->nonce)))
+			return true;
+	}
+	return false;
+}
+
 static void pd_summary(struct pd_ctx *ctx)
 {
 	struct pd_header *h = &ctx->hdr;
@@ -105,6 +126,10 @@ static void pd_dump(struct pd_ctx *ctx, const char *msg)
 	if (ret) {
 		pr_emerg("panicdump: cannot take over the dump device (%d); no dump\n",
 			 ret);
+		return;
+	}
+	if (!pd_device_is_ours(ctx)) {
+		pr_emerg("panicdump: the device does not hold the header written when it was armed; not writing to it\n");
 		return;
 	}
 	pd_log_write(ctx);

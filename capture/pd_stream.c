@@ -31,6 +31,18 @@ int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len)
 	return ret;
 }
 
+int pd_area_read(struct pd_ctx *ctx, u64 area_off, void *buf, u32 len)
+{
+	u64 area_bytes = ctx->req.nr_sectors * PD_SECTOR_SIZE;
+
+	if (area_off % PD_SECTOR_SIZE || len % PD_SECTOR_SIZE ||
+	    area_off > area_bytes || len > area_bytes - area_off)
+		return -ERANGE;
+	return pd_virtio_read(&ctx->vio,
+			      ctx->req.start_sector + area_off / PD_SECTOR_SIZE,
+			      buf, len);
+}
+
 void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,
 		    u64 limit)
 {

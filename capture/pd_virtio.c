@@ -312,7 +312,8 @@ static int pd_vio_request(struct pd_virtio *v, u32 type, u64 sector,
 	hdr->sector = (__force __virtio64)cpu_to_le64(sector);
 	pd_vio_desc(v, i++, hdr, sizeof(*hdr), VRING_DESC_F_NEXT);
 	if (len)
-		pd_vio_desc(v, i++, buf, len, VRING_DESC_F_NEXT);
+		pd_vio_desc(v, i++, buf, len, VRING_DESC_F_NEXT |
+			    (type == VIRTIO_BLK_T_IN ? VRING_DESC_F_WRITE : 0));
 	pd_vio_desc(v, i, req + PD_REQ_STATUS, 1, VRING_DESC_F_WRITE);
 	return pd_vio_submit(v);
 }
@@ -340,6 +341,16 @@ int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len)
 		len -= n;
 	}
 	return 0;
+}
+
+/* Reads len bytes (whole sectors, at most one request) into buf. */
+int pd_virtio_read(struct pd_virtio *v, u64 sector, void *buf, u32 len)
+{
+	if (len % PD_SECTOR_SIZE || len > v->max_xfer ||
+	    !pd_vio_in_dma(v, buf, len) ||
+	    sector + len / PD_SECTOR_SIZE > v->capacity_sectors)
+		return -EINVAL;
+	return pd_vio_request(v, VIRTIO_BLK_T_IN, sector, buf, len);
 }
 
 int pd_virtio_flush(struct pd_virtio *v)
