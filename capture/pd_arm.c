@@ -17,10 +17,6 @@
 
 #include "pd_internal.h"
 
-#define PD_VIRTIO_VENDOR	0x1af4
-#define PD_VIRTIO_BLK_LEGACY	0x1001	/* transitional: modern caps too */
-#define PD_VIRTIO_BLK_MODERN	0x1042
-
 static int pd_ram_range_cb(struct resource *res, void *arg)
 {
 	struct pd_ctx *ctx = arg;
@@ -165,20 +161,10 @@ static struct pci_dev *pd_get_pci(const struct pd_arm_request *req)
 
 	pdev = pci_get_domain_bus_and_slot(req->pci_domain, req->pci_bus,
 					   req->pci_devfn);
-	if (!pdev) {
+	if (!pdev)
 		pr_err("panicdump: no PCI device %04x:%02x:%02x.%u\n",
 		       req->pci_domain, req->pci_bus,
 		       PCI_SLOT(req->pci_devfn), PCI_FUNC(req->pci_devfn));
-		return NULL;
-	}
-	if (pdev->vendor != PD_VIRTIO_VENDOR ||
-	    (pdev->device != PD_VIRTIO_BLK_LEGACY &&
-	     pdev->device != PD_VIRTIO_BLK_MODERN)) {
-		pci_err(pdev, "panicdump: PCI %04x:%04x is not a virtio-blk controller\n",
-			pdev->vendor, pdev->device);
-		pci_dev_put(pdev);
-		return NULL;
-	}
 	return pdev;
 }
 
@@ -227,26 +213,17 @@ static int pd_alloc_buffers(struct pd_ctx *ctx)
 
 static int pd_setup_device(struct pd_ctx *ctx, struct pci_dev *pdev)
 {
-	size_t dma = PD_DMA_RING_BYTES + PD_DMA_REQ_BYTES + PD_DMA_META_BYTES +
-		     PD_DMA_DESC_BYTES + PD_DMA_DATA_BYTES;
 	u8 *p;
 	int ret;
 
-	ret = pd_virtio_arm(&ctx->vio, pdev, dma);
+	ret = pd_disk_arm(&ctx->disk, pdev, &ctx->req);
 	if (ret)
 		return ret;
-	if (ctx->req.start_sector + ctx->req.nr_sectors >
-	    ctx->vio.capacity_sectors) {
-		pci_err(pdev, "panicdump: area %llu+%llu ends past the disk's %llu sectors\n",
-			ctx->req.start_sector, ctx->req.nr_sectors,
-			ctx->vio.capacity_sectors);
-		return -EINVAL;
-	}
-	p = (u8 *)ctx->vio.dma_cpu + PD_DMA_RING_BYTES + PD_DMA_REQ_BYTES;
+	p = pd_disk_shared(&ctx->disk);
 	ctx->meta_buf = p;
 	ctx->desc_buf = p + PD_DMA_META_BYTES;
 	ctx->data_buf = ctx->desc_buf + PD_DMA_DESC_BYTES;
-	ctx->memory_bytes += dma;
+	ctx->memory_bytes += ctx->disk.dma_bytes;
 	return 0;
 }
 
@@ -278,7 +255,7 @@ struct pd_ctx *pd_arm(const struct pd_arm_request *req)
 	}
 	ctx->req = *req;
 	ctx->hdr = req->header;
-	ctx->vio.pdev = pdev;
+	ctx->disk.pdev = pdev;
 	ret = pd_collect_ram(ctx);
 	if (!ret)
 		ret = pd_setup_device(ctx, pdev);
@@ -294,9 +271,9 @@ struct pd_ctx *pd_arm(const struct pd_arm_request *req)
 
 void pd_disarm(struct pd_ctx *ctx)
 {
-	struct pci_dev *pdev = ctx->vio.pdev;
+	struct pci_dev *pdev = ctx->disk.pdev;
 
-	pd_virtio_disarm(&ctx->vio);
+	pd_disk_disarm(&ctx->disk);
 	kvfree(ctx->bitmap2);
 	kvfree(ctx->notes);
 	kvfree(ctx->zstd_wksp);

@@ -23,43 +23,83 @@
 #define PD_IO_TIMEOUT_NS	(10ULL * NSEC_PER_SEC)
 #define PD_RESET_TIMEOUT_NS	(2ULL * NSEC_PER_SEC)
 
-/* Coherent buffers of the polled queue, carved out of one allocation. */
-#define PD_DMA_RING_BYTES	4096U
-#define PD_DMA_REQ_BYTES	4096U
+/* Buffers shared by every backend, after the backend's queue memory. */
 #define PD_DMA_META_BYTES	(64U << 10)
 #define PD_DMA_DESC_BYTES	(48U * KDUMP_DESC_SECTOR_GROUP_BYTES)
 #define PD_DMA_DATA_BYTES	(256U << 10)
+#define PD_DMA_SHARED_BYTES	(PD_DMA_META_BYTES + PD_DMA_DESC_BYTES + \
+				 PD_DMA_DATA_BYTES)
 
 struct pd_ram_range {
 	unsigned long start_pfn;
 	unsigned long end_pfn;		/* exclusive */
 };
 
-/* A polled virtio-blk (virtio-pci modern) queue of our own. */
+/* virtio-blk (virtio-pci modern) registers and queue state. */
 struct pd_virtio {
-	struct pci_dev *pdev;
 	void __iomem *common;
 	void __iomem *notify_base;
 	void __iomem *device_cfg;
 	u32 notify_len;
 	u32 device_cfg_len;
 	u32 notify_mult;
-	u64 capacity_sectors;
-	u32 max_xfer;			/* bytes per request */
 	bool access_platform;		/* device offers VIRTIO_F_ACCESS_PLATFORM */
 	bool has_flush;
-
-	/* The one coherent allocation, and how the device addresses it. */
-	void *dma_cpu;
-	dma_addr_t dma_handle;
-	size_t dma_bytes;
-	u64 dma_dev_base;		/* what the device sees at dma_cpu */
-
 	/* Set up at panic. */
 	u16 qsize;
 	u16 avail_idx;
 	u16 used_idx;
 	void __iomem *notify;
+};
+
+/* NVMe controller registers and queue state. */
+struct pd_nvme {
+	void __iomem *bar;
+	u64 cap;
+	u32 db_stride;			/* bytes between doorbells */
+	u32 nsid;
+	u32 lba_shift;
+	/* Set up at panic. */
+	u16 admin_sq_tail, admin_cq_head, io_sq_tail, io_cq_head;
+	u8 admin_phase, io_phase;
+	u16 cid;
+};
+
+struct pd_disk;
+
+/*
+ * A controller we can drive by polling. Sectors are 512 bytes; buffers
+ * lie in the disk's coherent region; len is at most max_xfer.
+ */
+struct pd_disk_ops {
+	const char *name;
+	size_t queue_bytes;		/* coherent memory for its queues */
+	int (*arm)(struct pd_disk *d, const struct pd_arm_request *req);
+	void (*disarm)(struct pd_disk *d);
+	int (*takeover)(struct pd_disk *d);
+	int (*io)(struct pd_disk *d, bool write, u64 sector, void *buf,
+		  u32 len);
+	int (*flush)(struct pd_disk *d);
+	void (*shutdown)(struct pd_disk *d);
+};
+
+struct pd_disk {
+	const struct pd_disk_ops *ops;
+	struct pci_dev *pdev;
+	u64 capacity_sectors;
+	u32 max_xfer;			/* bytes per command */
+	u32 lba_size;
+
+	/* One coherent allocation: queues, then the shared buffers. */
+	void *dma_cpu;
+	dma_addr_t dma_handle;
+	size_t dma_bytes;
+	u64 dma_dev_base;		/* what the device sees at dma_cpu */
+
+	union {
+		struct pd_virtio vio;
+		struct pd_nvme nvme;
+	};
 };
 
 /* A sequential writer into one region of the dump area. */
@@ -76,7 +116,7 @@ struct pd_ctx {
 	struct pd_arm_request req;	/* as dumpadm passed it */
 	struct pd_header hdr;		/* what is on the device */
 
-	struct pd_virtio vio;
+	struct pd_disk disk;
 	u8 *meta_buf;			/* inside the coherent allocation */
 	u8 *desc_buf;
 	u8 *data_buf;
@@ -109,13 +149,20 @@ struct pd_ctx {
 struct pd_ctx *pd_arm(const struct pd_arm_request *req);
 void pd_disarm(struct pd_ctx *ctx);
 
-/* pd_virtio.c */
-int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes);
-void pd_virtio_disarm(struct pd_virtio *v);
-int pd_virtio_takeover(struct pd_virtio *v);
-int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len);
-int pd_virtio_read(struct pd_virtio *v, u64 sector, void *buf, u32 len);
-int pd_virtio_flush(struct pd_virtio *v);
+/* pd_disk.c */
+int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
+		const struct pd_arm_request *req);
+void pd_disk_disarm(struct pd_disk *d);
+void *pd_disk_shared(struct pd_disk *d);
+u64 pd_disk_dev_addr(const struct pd_disk *d, const void *cpu);
+int pd_disk_takeover(struct pd_disk *d);
+int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len);
+int pd_disk_read(struct pd_disk *d, u64 sector, void *buf, u32 len);
+int pd_disk_flush(struct pd_disk *d);
+void pd_disk_shutdown(struct pd_disk *d);
+
+extern const struct pd_disk_ops pd_virtio_ops;
+extern const struct pd_disk_ops pd_nvme_ops;
 
 /* pd_stream.c */
 void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,

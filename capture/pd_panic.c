@@ -60,14 +60,14 @@ static int pd_write_header(struct pd_ctx *ctx)
 	pd_header_seal(&ctx->hdr);
 	memset(ctx->meta_buf, 0, PD_BLOCK_SIZE);
 	memcpy(ctx->meta_buf, &ctx->hdr, sizeof(ctx->hdr));
-	ret = pd_virtio_flush(&ctx->vio);
+	ret = pd_disk_flush(&ctx->disk);
 	if (!ret)
 		ret = pd_area_write(ctx, 0, ctx->meta_buf, PD_BLOCK_SIZE);
 	if (!ret)
 		ret = pd_area_write(ctx, pd_trailer_offset(area), ctx->meta_buf,
 				    PD_BLOCK_SIZE);
 	if (!ret)
-		ret = pd_virtio_flush(&ctx->vio);
+		ret = pd_disk_flush(&ctx->disk);
 	return ret;
 }
 
@@ -122,7 +122,7 @@ static void pd_dump(struct pd_ctx *ctx, const char *msg)
 		 ctx->req.pci_domain, ctx->req.pci_bus,
 		 PCI_SLOT(ctx->req.pci_devfn), PCI_FUNC(ctx->req.pci_devfn),
 		 ctx->req.start_sector, ctx->req.nr_sectors);
-	ret = pd_virtio_takeover(&ctx->vio);
+	ret = pd_disk_takeover(&ctx->disk);
 	if (ret) {
 		pr_emerg("panicdump: cannot take over the dump device (%d); no dump\n",
 			 ret);
@@ -143,6 +143,7 @@ static void pd_dump(struct pd_ctx *ctx, const char *msg)
 	h->state = PD_STATE_COMPLETE;
 	if (pd_write_header(ctx))
 		h->dump_flags |= PD_DUMP_F_INCOMPLETE;
+	pd_disk_shutdown(&ctx->disk);
 	pd_summary(ctx);
 	if (ctx->io_error)
 		pr_emerg("panicdump: dump device error %d\n", ctx->io_error);

@@ -21,9 +21,9 @@ int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len)
 		return -ERANGE;
 	if (ctx->io_error)
 		return ctx->io_error;
-	ret = pd_virtio_write(&ctx->vio,
-			      ctx->req.start_sector + area_off / PD_SECTOR_SIZE,
-			      buf, len);
+	ret = pd_disk_write(&ctx->disk,
+			    ctx->req.start_sector + area_off / PD_SECTOR_SIZE,
+			    buf, len);
 	if (ret)
 		ctx->io_error = ret;
 	else
@@ -38,9 +38,9 @@ int pd_area_read(struct pd_ctx *ctx, u64 area_off, void *buf, u32 len)
 	if (area_off % PD_SECTOR_SIZE || len % PD_SECTOR_SIZE ||
 	    area_off > area_bytes || len > area_bytes - area_off)
 		return -ERANGE;
-	return pd_virtio_read(&ctx->vio,
-			      ctx->req.start_sector + area_off / PD_SECTOR_SIZE,
-			      buf, len);
+	return pd_disk_read(&ctx->disk,
+			    ctx->req.start_sector + area_off / PD_SECTOR_SIZE,
+			    buf, len);
 }
 
 void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,

@@ -30,6 +30,8 @@
 #define PD_RING_USED	2048
 #define PD_REQ_HDR	0
 #define PD_REQ_STATUS	64
+#define PD_VQ_RING_BYTES	4096U
+#define PD_VQ_REQ_BYTES		4096U
 
 struct pd_vio_cap {
 	u8 bar;
@@ -87,14 +89,29 @@ static u64 pd_vio_device_features(struct pd_virtio *v)
 	return f;
 }
 
-int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes)
+static void pd_vio_disarm(struct pd_disk *d)
 {
+	struct pd_virtio *v = &d->vio;
+
+	if (v->common)
+		pci_iounmap(d->pdev, v->common);
+	if (v->notify_base)
+		pci_iounmap(d->pdev, v->notify_base);
+	if (v->device_cfg)
+		pci_iounmap(d->pdev, v->device_cfg);
+	v->common = NULL;
+	v->notify_base = NULL;
+	v->device_cfg = NULL;
+}
+
+static int pd_vio_arm(struct pd_disk *d, const struct pd_arm_request *req)
+{
+	struct pd_virtio *v = &d->vio;
+	struct pci_dev *pdev = d->pdev;
 	struct pd_vio_cap cap;
 	u64 features;
 	u32 size_max;
 
-	memset(v, 0, sizeof(*v));
-	v->pdev = pdev;
 	v->common = pd_vio_map(pdev, VIRTIO_PCI_CAP_COMMON_CFG,
 			       sizeof(struct virtio_pci_common_cfg), NULL, &cap);
 	v->notify_base = pd_vio_map(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG, 2,
@@ -104,75 +121,34 @@ int pd_virtio_arm(struct pd_virtio *v, struct pci_dev *pdev, size_t dma_bytes)
 				      &v->notify_mult);
 	v->device_cfg = pd_vio_map(pdev, VIRTIO_PCI_CAP_DEVICE_CFG, 8,
 				   &v->device_cfg_len, &cap);
-	if (!v->common || !v->notify_base || !v->device_cfg) {
-		pd_virtio_disarm(v);
+	if (!v->common || !v->notify_base || !v->device_cfg)
 		return -ENODEV;
-	}
 
 	features = pd_vio_device_features(v);
 	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1))) {
 		pci_err(pdev, "panicdump: device does not offer VIRTIO_F_VERSION_1\n");
-		pd_virtio_disarm(v);
 		return -ENODEV;
 	}
 	v->access_platform = features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 	v->has_flush = features & BIT_ULL(VIRTIO_BLK_F_FLUSH);
-	v->capacity_sectors = ioread32(v->device_cfg) |
+	d->capacity_sectors = ioread32(v->device_cfg) |
 			      (u64)ioread32(v->device_cfg + 4) << 32;
-	v->max_xfer = PD_DMA_DATA_BYTES;
+	d->max_xfer = PD_DMA_DATA_BYTES;
 	if (features & BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) &&
 	    v->device_cfg_len >= 12) {
 		size_max = ioread32(v->device_cfg +
 				    offsetof(struct virtio_blk_config, size_max));
 		size_max = round_down(size_max, PD_SECTOR_SIZE);
-		if (size_max && size_max < v->max_xfer)
-			v->max_xfer = size_max;
-	}
-
-	v->dma_bytes = dma_bytes;
-	v->dma_cpu = dma_alloc_coherent(&pdev->dev, dma_bytes, &v->dma_handle,
-					GFP_KERNEL);
-	if (!v->dma_cpu) {
-		pd_virtio_disarm(v);
-		return -ENOMEM;
+		if (size_max && size_max < d->max_xfer)
+			d->max_xfer = size_max;
 	}
 	/*
 	 * Without ACCESS_PLATFORM the device bypasses any IOMMU and takes
 	 * guest-physical addresses (vring_use_dma_api() is false then).
 	 */
-	v->dma_dev_base = v->access_platform ? v->dma_handle :
-			  virt_to_phys(v->dma_cpu);
+	if (!v->access_platform)
+		d->dma_dev_base = virt_to_phys(d->dma_cpu);
 	return 0;
-}
-
-void pd_virtio_disarm(struct pd_virtio *v)
-{
-	if (v->dma_cpu)
-		dma_free_coherent(&v->pdev->dev, v->dma_bytes, v->dma_cpu,
-				  v->dma_handle);
-	if (v->common)
-		pci_iounmap(v->pdev, v->common);
-	if (v->notify_base)
-		pci_iounmap(v->pdev, v->notify_base);
-	if (v->device_cfg)
-		pci_iounmap(v->pdev, v->device_cfg);
-	v->dma_cpu = NULL;
-	v->common = NULL;
-	v->notify_base = NULL;
-	v->device_cfg = NULL;
-}
-
-static u64 pd_vio_dev_addr(struct pd_virtio *v, const void *cpu)
-{
-	return v->dma_dev_base + ((const u8 *)cpu - (const u8 *)v->dma_cpu);
-}
-
-static bool pd_vio_in_dma(struct pd_virtio *v, const void *p, size_t len)
-{
-	const u8 *b = v->dma_cpu;
-
-	return (const u8 *)p >= b && len <= v->dma_bytes &&
-	       (const u8 *)p - b <= v->dma_bytes - len;
 }
 
 static void pd_vio_write64(void __iomem *lo, u64 val)
@@ -188,10 +164,11 @@ static void pd_vio_status_or(struct pd_virtio *v, u8 bits)
 	iowrite8(ioread8(st) | bits, st);
 }
 
-int pd_virtio_takeover(struct pd_virtio *v)
+static int pd_vio_takeover(struct pd_disk *d)
 {
+	struct pd_virtio *v = &d->vio;
 	void __iomem *st = v->common + PD_VIO_CC(device_status);
-	u8 *ring = v->dma_cpu;
+	u8 *ring = d->dma_cpu;
 	u64 deadline, want;
 	u16 qmax, off;
 
@@ -231,16 +208,16 @@ int pd_virtio_takeover(struct pd_virtio *v)
 	iowrite16(VIRTIO_MSI_NO_VECTOR,
 		  v->common + PD_VIO_CC(queue_msix_vector));
 
-	memset(ring, 0, PD_DMA_RING_BYTES);
+	memset(ring, 0, PD_VQ_RING_BYTES);
 	/* We poll; ask the device not to interrupt at all. */
 	((struct vring_avail *)(ring + PD_RING_AVAIL))->flags =
 		(__force __virtio16)cpu_to_le16(VRING_AVAIL_F_NO_INTERRUPT);
 	pd_vio_write64(v->common + PD_VIO_CC(queue_desc_lo),
-		       pd_vio_dev_addr(v, ring + PD_RING_DESC));
+		       pd_disk_dev_addr(d, ring + PD_RING_DESC));
 	pd_vio_write64(v->common + PD_VIO_CC(queue_avail_lo),
-		       pd_vio_dev_addr(v, ring + PD_RING_AVAIL));
+		       pd_disk_dev_addr(d, ring + PD_RING_AVAIL));
 	pd_vio_write64(v->common + PD_VIO_CC(queue_used_lo),
-		       pd_vio_dev_addr(v, ring + PD_RING_USED));
+		       pd_disk_dev_addr(d, ring + PD_RING_USED));
 
 	off = ioread16(v->common + PD_VIO_CC(queue_notify_off));
 	if ((u64)off * v->notify_mult + 2 > v->notify_len)
@@ -256,12 +233,13 @@ int pd_virtio_takeover(struct pd_virtio *v)
 }
 
 /* Submits the chain starting at descriptor 0 and polls for its completion. */
-static int pd_vio_submit(struct pd_virtio *v)
+static int pd_vio_submit(struct pd_disk *d)
 {
-	u8 *ring = v->dma_cpu;
+	struct pd_virtio *v = &d->vio;
+	u8 *ring = d->dma_cpu;
 	struct vring_avail *avail = (void *)(ring + PD_RING_AVAIL);
 	struct vring_used *used = (void *)(ring + PD_RING_USED);
-	u8 *status = (u8 *)v->dma_cpu + PD_DMA_RING_BYTES + PD_REQ_STATUS;
+	u8 *status = ring + PD_VQ_RING_BYTES + PD_REQ_STATUS;
 	u64 deadline;
 	u32 spins = 0;
 
@@ -289,73 +267,55 @@ static int pd_vio_submit(struct pd_virtio *v)
 	return READ_ONCE(*status) == VIRTIO_BLK_S_OK ? 0 : -EIO;
 }
 
-static void pd_vio_desc(struct pd_virtio *v, unsigned int i, const void *cpu,
+static void pd_vio_desc(struct pd_disk *d, unsigned int i, const void *cpu,
 			u32 len, u16 flags)
 {
-	struct vring_desc *d = (struct vring_desc *)v->dma_cpu + i;
+	struct vring_desc *desc = (struct vring_desc *)d->dma_cpu + i;
 
-	d->addr = (__force __virtio64)cpu_to_le64(pd_vio_dev_addr(v, cpu));
-	d->len = (__force __virtio32)cpu_to_le32(len);
-	d->flags = (__force __virtio16)cpu_to_le16(flags);
-	d->next = (__force __virtio16)cpu_to_le16(i + 1);
+	desc->addr = (__force __virtio64)cpu_to_le64(pd_disk_dev_addr(d, cpu));
+	desc->len = (__force __virtio32)cpu_to_le32(len);
+	desc->flags = (__force __virtio16)cpu_to_le16(flags);
+	desc->next = (__force __virtio16)cpu_to_le16(i + 1);
 }
 
-static int pd_vio_request(struct pd_virtio *v, u32 type, u64 sector,
-			  const void *buf, u32 len)
+static int pd_vio_request(struct pd_disk *d, u32 type, u64 sector,
+			  void *buf, u32 len)
 {
-	u8 *req = (u8 *)v->dma_cpu + PD_DMA_RING_BYTES;
+	u8 *req = (u8 *)d->dma_cpu + PD_VQ_RING_BYTES;
 	struct virtio_blk_outhdr *hdr = (void *)(req + PD_REQ_HDR);
 	unsigned int i = 0;
 
 	hdr->type = (__force __virtio32)cpu_to_le32(type);
 	hdr->ioprio = 0;
 	hdr->sector = (__force __virtio64)cpu_to_le64(sector);
-	pd_vio_desc(v, i++, hdr, sizeof(*hdr), VRING_DESC_F_NEXT);
+	pd_vio_desc(d, i++, hdr, sizeof(*hdr), VRING_DESC_F_NEXT);
 	if (len)
-		pd_vio_desc(v, i++, buf, len, VRING_DESC_F_NEXT |
+		pd_vio_desc(d, i++, buf, len, VRING_DESC_F_NEXT |
 			    (type == VIRTIO_BLK_T_IN ? VRING_DESC_F_WRITE : 0));
-	pd_vio_desc(v, i, req + PD_REQ_STATUS, 1, VRING_DESC_F_WRITE);
-	return pd_vio_submit(v);
+	pd_vio_desc(d, i, req + PD_REQ_STATUS, 1, VRING_DESC_F_WRITE);
+	return pd_vio_submit(d);
 }
 
-/*
- * Writes len bytes (whole sectors) at an absolute disk sector. buf must
- * lie in the coherent allocation; callers keep writes inside the area.
- */
-int pd_virtio_write(struct pd_virtio *v, u64 sector, const void *buf, u32 len)
+static int pd_vio_io(struct pd_disk *d, bool write, u64 sector, void *buf,
+		     u32 len)
 {
-	const u8 *p = buf;
-	int ret;
-
-	if (len % PD_SECTOR_SIZE || !pd_vio_in_dma(v, buf, len) ||
-	    sector + len / PD_SECTOR_SIZE > v->capacity_sectors)
-		return -EINVAL;
-	while (len) {
-		u32 n = min(len, v->max_xfer);
-
-		ret = pd_vio_request(v, VIRTIO_BLK_T_OUT, sector, p, n);
-		if (ret)
-			return ret;
-		sector += n / PD_SECTOR_SIZE;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return pd_vio_request(d, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+			      sector, buf, len);
 }
 
-/* Reads len bytes (whole sectors, at most one request) into buf. */
-int pd_virtio_read(struct pd_virtio *v, u64 sector, void *buf, u32 len)
+static int pd_vio_flush(struct pd_disk *d)
 {
-	if (len % PD_SECTOR_SIZE || len > v->max_xfer ||
-	    !pd_vio_in_dma(v, buf, len) ||
-	    sector + len / PD_SECTOR_SIZE > v->capacity_sectors)
-		return -EINVAL;
-	return pd_vio_request(v, VIRTIO_BLK_T_IN, sector, buf, len);
-}
-
-int pd_virtio_flush(struct pd_virtio *v)
-{
-	if (!v->has_flush)
+	if (!d->vio.has_flush)
 		return 0;
-	return pd_vio_request(v, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+	return pd_vio_request(d, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
 }
+
+const struct pd_disk_ops pd_virtio_ops = {
+	.name = "virtio-blk",
+	.queue_bytes = PD_VQ_RING_BYTES + PD_VQ_REQ_BYTES,
+	.arm = pd_vio_arm,
+	.disarm = pd_vio_disarm,
+	.takeover = pd_vio_takeover,
+	.io = pd_vio_io,
+	.flush = pd_vio_flush,
+};

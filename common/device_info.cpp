@@ -15,6 +15,7 @@ namespace pd {
 static constexpr uint16_t kVirtioVendor = 0x1af4;
 static constexpr uint16_t kVirtioBlkLegacy = 0x1001;
 static constexpr uint16_t kVirtioBlkModern = 0x1042;
+static constexpr uint32_t kPciClassNvme = 0x010802;
 
 std::string PciFunction::address() const
 {
@@ -26,6 +27,16 @@ bool BlockDevice::is_virtio_blk() const
 	return pci && pci->vendor == kVirtioVendor &&
 	       (pci->device == kVirtioBlkLegacy ||
 		pci->device == kVirtioBlkModern);
+}
+
+bool BlockDevice::is_nvme() const
+{
+	return pci && pci->class_code == kPciClassNvme && nsid != 0;
+}
+
+bool BlockDevice::is_supported_controller() const
+{
+	return is_virtio_blk() || is_nvme();
 }
 
 std::optional<PciFunction> parse_pci_address(const std::string &name)
@@ -80,6 +91,8 @@ static std::optional<PciFunction> find_pci_function(const std::string &sysfs_roo
 		pci->sysfs_path = p;
 		pci->vendor = static_cast<uint16_t>(read_attr_u64(p + "/vendor", 16));
 		pci->device = static_cast<uint16_t>(read_attr_u64(p + "/device", 16));
+		if (path_exists(p + "/class"))
+			pci->class_code = static_cast<uint32_t>(read_attr_u64(p + "/class", 16));
 		if (path_exists(p + "/driver"))
 			pci->driver = path_basename(real_path(p + "/driver"));
 		return pci;
@@ -118,6 +131,15 @@ BlockDevice resolve_block_device(const std::string &sysfs_root,
 	}
 	dev.disk_name = path_basename(dev.disk_sysfs_path);
 	dev.pci = find_pci_function(sysfs_root, dev.disk_sysfs_path);
+	if (path_exists(dev.disk_sysfs_path + "/nsid"))
+		dev.nsid = static_cast<uint32_t>(read_attr_u64(dev.disk_sysfs_path + "/nsid", 10));
+	std::string queue = dev.disk_sysfs_path + "/queue/";
+	if (path_exists(queue + "logical_block_size"))
+		dev.logical_block_size = static_cast<uint32_t>(
+			read_attr_u64(queue + "logical_block_size", 10));
+	if (path_exists(queue + "max_hw_sectors_kb"))
+		dev.max_hw_bytes = static_cast<uint32_t>(
+			read_attr_u64(queue + "max_hw_sectors_kb", 10) * 1024);
 	return dev;
 }
 
@@ -134,9 +156,10 @@ BlockDevice resolve_device_node(const std::string &sysfs_root,
 				    ::minor(st.st_rdev));
 }
 
-void require_virtio_blk(const BlockDevice &dev, const std::string &user_path)
+void require_supported_controller(const BlockDevice &dev,
+				  const std::string &user_path)
 {
-	if (dev.is_virtio_blk())
+	if (dev.is_supported_controller())
 		return;
 	std::string what;
 	if (dev.pci)
@@ -147,7 +170,7 @@ void require_virtio_blk(const BlockDevice &dev, const std::string &user_path)
 	else
 		what = "not behind a PCI function: " + dev.disk_sysfs_path;
 	throw Error(user_path + ": unsupported controller (" + what +
-		    "); supported: virtio-blk");
+		    "); supported: virtio-blk, NVMe");
 }
 
 // Undoes the octal escapes of /proc/self/mounts ("\040" for a space).

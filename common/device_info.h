@@ -18,6 +18,7 @@ struct PciFunction {
 	uint8_t devfn = 0;		// device << 3 | function
 	uint16_t vendor = 0;
 	uint16_t device = 0;
+	uint32_t class_code = 0;	// 0x010802 for NVMe
 	std::string driver;		// "virtio-pci", "ahci"; "" if unbound
 	std::string sysfs_path;
 
@@ -38,8 +39,13 @@ struct BlockDevice {
 	std::vector<std::string> partition_devs;
 	std::vector<std::string> partition_names;
 	std::optional<PciFunction> pci;	// none: not behind a PCI function
+	uint32_t nsid = 0;		// NVMe namespace of the disk, else 0
+	uint32_t logical_block_size = 512;
+	uint32_t max_hw_bytes = 0;	// per-command limit; 0 if unknown
 
 	bool is_virtio_blk() const;
+	bool is_nvme() const;
+	bool is_supported_controller() const;
 };
 
 // Reads <sysfs_root>/dev/block/<major>:<minor> and what it links to.
@@ -51,8 +57,9 @@ BlockDevice resolve_block_device(const std::string &sysfs_root,
 BlockDevice resolve_device_node(const std::string &sysfs_root,
 				const std::string &user_path);
 
-// Throws "<user_path>: unsupported controller (...); supported: virtio-blk".
-void require_virtio_blk(const BlockDevice &dev, const std::string &user_path);
+// Throws "<user_path>: unsupported controller (...); supported: ...".
+void require_supported_controller(const BlockDevice &dev,
+				  const std::string &user_path);
 
 // Parses "DDDD:BB:DD.F"; nullopt when the name is not a PCI address.
 std::optional<PciFunction> parse_pci_address(const std::string &name);

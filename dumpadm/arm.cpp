@@ -15,6 +15,7 @@
 #include "common/dump_area.h"
 #include "common/error.h"
 #include "common/file_util.h"
+#include "crc32c.h"
 #include "dumpadm/capture_module.h"
 #include "dumpadm/fs_signature.h"
 
@@ -42,8 +43,13 @@ void check_area_contents(const DumpArea &area, const std::string &user_path)
 	HeaderPair hp = read_headers(area, 0);
 	const HeaderCopy *best = hp.best();
 
-	if (best && best->h.state == PD_STATE_COMPLETE)
-		throw Error(user_path + " holds an unsaved dump from " +
+	// DUMPING: the module died mid-dump; savecore still saves that.
+	if (best && (best->h.state == PD_STATE_COMPLETE ||
+		     best->h.state == PD_STATE_DUMPING))
+		throw Error(user_path + " holds an unsaved " +
+			    (best->h.state == PD_STATE_DUMPING ?
+			     "incomplete dump (the capture module did not finish) " : "dump ") +
+			    "from " +
 			    format_time(best->h.crash_time) + " (" +
 			    printable(best->h.panic_string,
 				      sizeof(best->h.panic_string)) +
@@ -76,6 +82,22 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	h->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	std::snprintf(h->release, sizeof(h->release), "%s", in.release.c_str());
 	h->sequence = 1;
+	if (!in.symtab.text.empty()) {
+		uint64_t cap = symtab_capacity(in.symtab.text.size());
+		if (pd_header_add_symtab(h, cap))
+			throw Error(strprintf("too small for the runtime symbol table: the area is %s, and the log (%s), "
+					      "the symbol table (%s for %s of /proc/kallsyms) and at least %s of kdump image need %s",
+					      human_size(in.area_size).c_str(),
+					      human_size(PD_KDUMP_OFFSET - PD_LOG_OFFSET).c_str(),
+					      human_size(cap).c_str(),
+					      human_size(in.symtab.text.size()).c_str(),
+					      human_size(PD_SYMTAB_MIN_KDUMP).c_str(),
+					      human_size(PD_KDUMP_OFFSET + PD_SYMTAB_MIN_KDUMP +
+							 cap + PD_BLOCK_SIZE).c_str()));
+		struct pd_section *s = pd_header_section(h, PD_SECT_SYMTAB);
+		s->length = in.symtab.text.size();
+		s->crc32c = pd_crc32c(0, in.symtab.text.data(), in.symtab.text.size());
+	}
 	pd_header_seal(h);
 
 	std::memset(req, 0, sizeof(*req));
@@ -88,6 +110,9 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	}
 	req->start_sector = in.dev.start_sector;
 	req->nr_sectors = in.area_size / PD_SECTOR_SIZE;
+	req->nsid = in.dev.nsid;
+	req->lba_size = in.dev.logical_block_size;
+	req->max_xfer = in.dev.max_hw_bytes;
 	req->header = *h;
 	req->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	for (size_t i = 0; i < in.notes.addr.size() && i < PD_MAX_CPUS; i++)
@@ -117,6 +142,35 @@ static void check_exclusive(const std::string &path, const BlockDevice &dev,
 	throw Error(path + " is busy: another user holds it exclusively; expected an unused device");
 }
 
+// /proc/kallsyms as a symbol table, or an empty one (with a warning) when
+// it cannot be had: a dump without System.map is still a dump.
+static SymbolTable gather_symtab(const SystemPaths &paths, std::ostream &warn)
+{
+	SymbolTable t;
+
+	try {
+		t = read_kallsyms(paths.proc);
+	} catch (const Error &e) {
+		warn << "dumpadm: warning: " << e.what()
+		     << "; dumps will have no System.map\n";
+		return {};
+	}
+	if (t.hidden) {
+		warn << "dumpadm: warning: " << paths.proc
+		     << "/kallsyms shows no addresses (kernel.kptr_restrict, or not root); dumps will have no System.map\n";
+		return {};
+	}
+	if (t.text.empty()) {
+		warn << "dumpadm: warning: " << paths.proc
+		     << "/kallsyms lists no symbols; dumps will have no System.map\n";
+		return {};
+	}
+	if (t.bad_lines)
+		warn << strprintf("dumpadm: warning: %s/kallsyms: skipped %u lines not of the form \"address type name [module]\"\n",
+				  paths.proc.c_str(), t.bad_lines);
+	return t;
+}
+
 void arm_device(const std::string &device, const DumpConfig &cfg,
 		const SystemPaths &paths, std::ostream &warn)
 {
@@ -124,7 +178,7 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 
 	// Where the area is and which controller serves it.
 	in.dev = resolve_device_node(paths.sysfs, device);
-	require_virtio_blk(in.dev, device);
+	require_supported_controller(in.dev, device);
 	if (!in.dev.partition_names.empty()) {
 		std::string parts;
 		for (const auto &p : in.dev.partition_names)
@@ -179,13 +233,27 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 	in.content = cfg.content;
 	in.compression = cfg.compression;
 	in.level = cfg.level;
+	in.symtab = gather_symtab(paths, warn);
 
 	struct pd_header h;
 	auto req = std::make_unique<struct pd_arm_request>();
-	build_arm(in, &h, req.get());
+	try {
+		build_arm(in, &h, req.get());
+	} catch (const Error &e) {
+		throw Error(device + ": " + e.what(), e.kind());
+	}
 
-	// Checks done: now write.
+	// Checks done: now write. The symbol table (or a blank descriptor
+	// block, so no stale one is taken for this arm's) before the header.
 	enable_post_notifiers(paths.sysfs);
+	std::vector<uint8_t> block(PD_BLOCK_SIZE, 0);
+	if (const struct pd_section *s = find_section(h, PD_SECT_SYMTAB)) {
+		struct pd_symtab_block b;
+		build_symtab_block(h, in.symtab, &b);
+		std::memcpy(block.data(), &b, sizeof(b));
+		area.write(in.symtab.text.data(), in.symtab.text.size(), s->offset);
+	}
+	area.write(block.data(), block.size(), pd_symtab_block_offset(h.area_size));
 	write_headers(area, h);
 	module.arm(*req);
 }

@@ -37,7 +37,9 @@ struct pd_arm_request {
 	uint64_t start_sector;		/* area start on the disk, 512 B units */
 	uint64_t nr_sectors;		/* area length, 512 B units */
 	uint32_t nr_cpus;		/* entries used in crash_notes[] */
-	uint32_t reserved1;
+	uint32_t nsid;			/* NVMe namespace, 0 for other disks */
+	uint32_t lba_size;		/* logical block size in bytes */
+	uint32_t max_xfer;		/* bytes per command (max_hw_sectors), 0: any */
 	struct pd_header header;	/* the ARMED header on the device */
 	uint64_t crash_notes[PD_MAX_CPUS];	/* phys address by CPU id, 0: none */
 };

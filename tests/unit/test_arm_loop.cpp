@@ -179,7 +179,7 @@ TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
 	// Not virtio-blk.
 	pdtest::write_text(tmp / "sys/devices/pci0000:00/0000:00:05.0/device", "0x1041\n");
 	EXPECT_EQ(arm_error(), loop->path() + ": unsupported controller (PCI 1af4:1041, driver none); "
-		  "supported: virtio-blk");
+		  "supported: virtio-blk, NVMe");
 
 	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
 	EXPECT_EQ(pd::read_attr(notifiers()), "N");

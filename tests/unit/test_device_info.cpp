@@ -83,7 +83,7 @@ TEST_F(FakeSysfs, WholeDisk)
 	EXPECT_EQ(d.pci->device, 0x1001);
 	EXPECT_EQ(d.pci->driver, "virtio-pci");
 	EXPECT_TRUE(d.is_virtio_blk());
-	EXPECT_NO_THROW(pd::require_virtio_blk(d, "/dev/vdb"));
+	EXPECT_NO_THROW(pd::require_supported_controller(d, "/dev/vdb"));
 }
 
 TEST_F(FakeSysfs, Partition)
@@ -110,15 +110,15 @@ TEST_F(FakeSysfs, NonVirtioRefused)
 	EXPECT_EQ(d.pci->devfn, (0x1f << 3) | 2);
 	EXPECT_FALSE(d.is_virtio_blk());
 	try {
-		pd::require_virtio_blk(d, "/dev/sda");
+		pd::require_supported_controller(d, "/dev/sda");
 		FAIL() << "accepted AHCI";
 	} catch (const pd::Error &e) {
-		EXPECT_STREQ(e.what(), "/dev/sda: unsupported controller (PCI 8086:2922, driver ahci); supported: virtio-blk");
+		EXPECT_STREQ(e.what(), "/dev/sda: unsupported controller (PCI 8086:2922, driver ahci); supported: virtio-blk, NVMe");
 	}
 
 	pd::BlockDevice loop = pd::resolve_block_device(sys(), 7, 0);
 	EXPECT_FALSE(loop.pci);
-	EXPECT_THROW(pd::require_virtio_blk(loop, "/dev/loop0"), pd::Error);
+	EXPECT_THROW(pd::require_supported_controller(loop, "/dev/loop0"), pd::Error);
 }
 
 TEST_F(FakeSysfs, ModernVirtioAccepted)

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dump disk, whatever controller drives it: picks the backend from
+ * the PCI function, owns the one coherent allocation (the backend's queues
+ * first, then the buffers everyone shares) and checks every transfer
+ * against the disk before a backend sees it.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/pci.h>
+
+#include "pd_internal.h"
+
+#define PD_PCI_VENDOR_VIRTIO	0x1af4
+#define PD_PCI_VIRTIO_BLK	0x1001	/* transitional: has modern caps */
+#define PD_PCI_VIRTIO_BLK_V1	0x1042
+
+static const struct pd_disk_ops *pd_disk_backend(struct pci_dev *pdev)
+{
+	if (pdev->vendor == PD_PCI_VENDOR_VIRTIO &&
+	    (pdev->device == PD_PCI_VIRTIO_BLK ||
+	     pdev->device == PD_PCI_VIRTIO_BLK_V1))
+		return &pd_virtio_ops;
+	if (pdev->class == PCI_CLASS_STORAGE_EXPRESS)
+		return &pd_nvme_ops;
+	return NULL;
+}
+
+int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
+		const struct pd_arm_request *req)
+{
+	const struct pd_disk_ops *ops = pd_disk_backend(pdev);
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->pdev = pdev;
+	if (!ops) {
+		pci_err(pdev, "panicdump: PCI %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe)\n",
+			pdev->vendor, pdev->device, pdev->class);
+		return -ENODEV;
+	}
+	d->ops = ops;
+	d->dma_bytes = ops->queue_bytes + PD_DMA_SHARED_BYTES;
+	d->dma_cpu = dma_alloc_coherent(&pdev->dev, d->dma_bytes,
+					&d->dma_handle, GFP_KERNEL);
+	if (!d->dma_cpu)
+		return -ENOMEM;
+	d->dma_dev_base = d->dma_handle;
+	d->lba_size = PD_SECTOR_SIZE;
+	ret = ops->arm(d, req);
+	if (ret)
+		return ret;
+	d->max_xfer = min_t(u32, d->max_xfer, PD_DMA_DATA_BYTES);
+	if (req->start_sector + req->nr_sectors > d->capacity_sectors) {
+		pci_err(pdev, "panicdump: area %llu+%llu ends past the disk's %llu sectors\n",
+			req->start_sector, req->nr_sectors, d->capacity_sectors);
+		return -EINVAL;
+	}
+	if ((req->start_sector * PD_SECTOR_SIZE) % d->lba_size) {
+		pci_err(pdev, "panicdump: area start sector %llu is not aligned to the %u-byte blocks\n",
+			req->start_sector, d->lba_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void pd_disk_disarm(struct pd_disk *d)
+{
+	if (d->ops)
+		d->ops->disarm(d);
+	if (d->dma_cpu)
+		dma_free_coherent(&d->pdev->dev, d->dma_bytes, d->dma_cpu,
+				  d->dma_handle);
+	d->dma_cpu = NULL;
+	d->ops = NULL;
+}
+
+void *pd_disk_shared(struct pd_disk *d)
+{
+	return (u8 *)d->dma_cpu + d->ops->queue_bytes;
+}
+
+u64 pd_disk_dev_addr(const struct pd_disk *d, const void *cpu)
+{
+	return d->dma_dev_base + ((const u8 *)cpu - (const u8 *)d->dma_cpu);
+}
+
+static bool pd_disk_io_ok(struct pd_disk *d, u64 sector, const void *buf,
+			  u32 len)
+{
+	const u8 *b = d->dma_cpu, *p = buf;
+
+	return len && !(len % d->lba_size) &&
+	       !((sector * PD_SECTOR_SIZE) % d->lba_size) &&
+	       p >= b && len <= d->dma_bytes && p - b <= d->dma_bytes - len &&
+	       sector + len / PD_SECTOR_SIZE <= d->capacity_sectors;
+}
+
+int pd_disk_takeover(struct pd_disk *d)
+{
+	return d->ops->takeover(d);
+}
+
+int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len)
+{
+	u8 *p = (u8 *)buf;
+	int ret;
+
+	if (!pd_disk_io_ok(d, sector, buf, len))
+		return -EINVAL;
+	while (len) {
+		u32 n = min(len, d->max_xfer);
+
+		ret = d->ops->io(d, true, sector, p, n);
+		if (ret)
+			return ret;
+		sector += n / PD_SECTOR_SIZE;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int pd_disk_read(struct pd_disk *d, u64 sector, void *buf, u32 len)
+{
+	if (!pd_disk_io_ok(d, sector, buf, len) || len > d->max_xfer)
+		return -EINVAL;
+	return d->ops->io(d, false, sector, buf, len);
+}
+
+int pd_disk_flush(struct pd_disk *d)
+{
+	return d->ops->flush(d);
+}
+
+void pd_disk_shutdown(struct pd_disk *d)
+{
+	if (d->ops->shutdown)
+		d->ops->shutdown(d);
+}
