@@ -13,7 +13,7 @@
 #include <linux/sort.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
-#include <linux/crash_core.h>
+#include "pd_kcompat.h"
 
 #include "pd_internal.h"
 

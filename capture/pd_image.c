@@ -24,6 +24,7 @@
 #include <asm/pgtable.h>
 
 #include "pd_internal.h"
+#include "pd_kcompat.h"
 
 /* Pages between two checks of the watchdog and the progress clock. */
 #define PD_TOUCH_EVERY	256
@@ -63,7 +64,7 @@ static bool pd_page_is_user_or_cache(struct page *page)
 {
 	if (PageAnon(page) || PageHuge(page))
 		return true;
-	return PageLRU(page) || PageSwapCache(page);
+	return PageLRU(page) || folio_test_swapcache(page_folio(page));
 }
 
 /* Returns how many PFNs from pfn on share the verdict in *dump. */
@@ -83,7 +84,7 @@ static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
 	page = pfn_to_page(pfn);
 	if (PageBuddy(page)) {
 		order = page_private(page);
-		if (order >= MAX_ORDER)
+		if (order > PD_MAX_BUDDY_ORDER)
 			return 1;
 		return min(1UL << order, end - pfn);
 	}
@@ -132,7 +133,7 @@ static u64 pd_walk_pmd(struct pd_ctx *ctx, pud_t *pud, unsigned long addr,
 		next = pmd_addr_end(addr, end);
 		if (pmd_none(*pmd) || !pmd_present(*pmd))
 			continue;
-		if (pmd_large(*pmd)) {
+		if (pmd_leaf(*pmd)) {
 			added += pd_mark_user_range(ctx, pmd_pfn(*pmd),
 						    PTRS_PER_PMD);
 			continue;
@@ -176,7 +177,7 @@ static u64 pd_mark_current_process(struct pd_ctx *ctx)
 			pnext = pud_addr_end(a, next);
 			if (pud_none(*pud) || !pud_present(*pud))
 				continue;
-			if (pud_large(*pud))
+			if (pud_leaf(*pud))
 				added += pd_mark_user_range(ctx, pud_pfn(*pud),
 							    PTRS_PER_PUD * PTRS_PER_PMD);
 			else

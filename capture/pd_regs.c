@@ -9,7 +9,7 @@
  * crash and drgn consult the in-memory crash_notes, and the copy inside
  * the dump must agree with the file's notes.
  */
-#include <linux/crash_core.h>
+#include "pd_kcompat.h"
 #include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/kexec.h>
