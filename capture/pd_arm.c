@@ -71,6 +71,20 @@ static int pd_collect_ram(struct pd_ctx *ctx)
 	return 0;
 }
 
+/* The kernel image, written first; a range outside RAM is ignored. */
+static void pd_kernel_image(struct pd_ctx *ctx)
+{
+	unsigned long s = PHYS_PFN(ctx->req.kernel_phys_start);
+	unsigned long e = PFN_UP(ctx->req.kernel_phys_end);
+
+	if (!ctx->req.kernel_phys_start || e <= s || e > ctx->max_pfn) {
+		pr_warn("panicdump: no kernel image range; a dump cut short may lack it\n");
+		return;
+	}
+	ctx->kimage_start_pfn = s;
+	ctx->kimage_end_pfn = e;
+}
+
 /* The ARMED header dumpadm wrote is the template of everything we write. */
 static int pd_check_header(const struct pd_arm_request *req)
 {
@@ -257,6 +271,8 @@ struct pd_ctx *pd_arm(const struct pd_arm_request *req)
 	ctx->hdr = req->header;
 	ctx->disk.pdev = pdev;
 	ret = pd_collect_ram(ctx);
+	if (!ret)
+		pd_kernel_image(ctx);
 	if (!ret)
 		ret = pd_setup_device(ctx, pdev);
 	if (!ret)

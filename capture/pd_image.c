@@ -24,22 +24,11 @@
 #include <asm/pgtable.h>
 
 #include "pd_internal.h"
+#include "pd_image.h"
 #include "pd_kcompat.h"
 
-/* Pages between two checks of the watchdog and the progress clock. */
-#define PD_TOUCH_EVERY	256
-
-struct pd_image {
-	struct pd_section *sec;
-	struct kdump_layout layout;
-	struct kdump_header_info info;
-	struct pd_stream data;
-	struct pd_stream desc;
-	u64 zero_desc_off;		/* file offset of the shared zero page */
-};
-
 /* Can the page be read through the direct map without faulting? */
-static bool pd_page_readable(unsigned long pfn)
+bool pd_page_readable(unsigned long pfn)
 {
 	struct page *page;
 	unsigned int level;
@@ -279,110 +268,27 @@ static int pd_write_kdump_header(struct pd_ctx *ctx, struct pd_image *im)
 	return pd_stream_finish(ctx, &s);
 }
 
-static void pd_put_desc(struct pd_ctx *ctx, struct pd_image *im, u64 off,
-			u32 size, u32 flags)
+static u64 pd_rank(const u8 *bm, unsigned long pfn)
 {
-	struct kdump_page_desc d = {
-		.offset = off, .size = size, .flags = flags, .page_flags = 0,
-	};
+	unsigned long i;
+	u64 n = 0;
 
-	pd_stream_put(ctx, &im->desc, &d, sizeof(d));
-	ctx->hdr.dumped_pages++;
+	for (i = 0; i < pfn / 8; i++)
+		n += hweight8(bm[i]);
+	return n + hweight8(bm[pfn / 8] & ((1U << (pfn % 8)) - 1));
 }
 
-/* Compresses ctx->page_buf into the data stream; 0 when out of room. */
-static u32 pd_compress_page(struct pd_ctx *ctx, struct pd_image *im,
-			    u32 *flags)
+/* Where the kernel image's descs sit in the table, for pd_write_pages(). */
+static void pd_kernel_image_ranks(struct pd_ctx *ctx, struct pd_image *im)
 {
-	size_t bound = PAGE_SIZE + PAGE_SIZE / 16 + 64 + 3;
-	u8 *dst = pd_stream_reserve(ctx, &im->data, bound);
-	size_t n = 0;
-
-	if (!dst)
-		return 0;
-	*flags = 0;
-	switch (ctx->hdr.compression) {
-	case PD_COMPRESS_ZSTD:
-		n = zstd_compress_cctx(ctx->cctx, dst, bound, ctx->page_buf,
-				       PAGE_SIZE, &ctx->zparams);
-		if (zstd_is_error(n))
-			n = 0;
-		*flags = DUMP_DH_COMPRESSED_ZSTD;
-		break;
-	case PD_COMPRESS_LZO:
-		if (lzo1x_1_compress(ctx->page_buf, PAGE_SIZE, dst, &n,
-				     ctx->lzo_wksp) != LZO_E_OK)
-			n = 0;
-		*flags = DUMP_DH_COMPRESSED_LZO;
-		break;
+	im->ka = ctx->kimage_start_pfn;
+	im->kb = ctx->kimage_end_pfn;
+	if (im->kb <= im->ka || im->kb > ctx->max_pfn) {
+		im->ka = 0;
+		im->kb = 0;
 	}
-	/* Readers want raw pages stored raw, exactly one block long. */
-	if (!n || n >= PAGE_SIZE) {
-		memcpy(dst, ctx->page_buf, PAGE_SIZE);
-		n = PAGE_SIZE;
-		*flags = 0;
-	}
-	pd_stream_commit(&im->data, n);
-	return n;
-}
-
-/* Pass 2 for one page; false when the image ran out of room. */
-static bool pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
-			 unsigned long pfn)
-{
-	u64 pos;
-	u32 size, flags;
-
-	if (copy_mc_to_kernel(ctx->page_buf, __va(PFN_PHYS(pfn)), PAGE_SIZE)) {
-		/* A memory error: keep the page's place, say it is unreadable. */
-		memset(ctx->page_buf, 0xfd, PAGE_SIZE);
-		ctx->hdr.skipped_pages++;
-	}
-	if (!memchr_inv(ctx->page_buf, 0, PAGE_SIZE)) {
-		/* Stored once, as makedumpfile does; readers need the desc. */
-		ctx->hdr.zero_pages++;
-		pd_put_desc(ctx, im, im->zero_desc_off, PAGE_SIZE, 0);
-		return !im->desc.error;
-	}
-	pos = pd_stream_pos(&im->data) - im->sec->offset;
-	size = pd_compress_page(ctx, im, &flags);
-	if (!size)
-		return false;
-	pd_put_desc(ctx, im, pos, size, flags);
-	return !im->desc.error;
-}
-
-static void pd_dump_pages(struct pd_ctx *ctx, struct pd_image *im)
-{
-	u64 base = im->sec->offset;
-	u64 done = 0;
-	unsigned int r;
-
-	pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES,
-		       base + im->layout.off_desc, base + im->layout.off_data);
-	pd_stream_init(&im->data, ctx->data_buf, PD_DMA_DATA_BYTES,
-		       base + im->layout.off_data, im->sec->offset +
-		       im->sec->capacity);
-	/* makedumpfile's pd_zero: one raw zero page all zero descs share. */
-	im->zero_desc_off = im->layout.off_data;
-	pd_stream_zero(ctx, &im->data, PAGE_SIZE);
-
-	for (r = 0; r < ctx->nr_ranges; r++) {
-		unsigned long pfn;
-
-		for (pfn = ctx->ranges[r].start_pfn;
-		     pfn < ctx->ranges[r].end_pfn; pfn++) {
-			if (!kdump_bitmap_test(ctx->bitmap2, pfn))
-				continue;
-			if (!pd_dump_page(ctx, im, pfn))
-				return;
-			if (!(++done % PD_TOUCH_EVERY)) {
-				touch_nmi_watchdog();
-				pd_progress(ctx, done, im->layout.nr_dumpable,
-					    false);
-			}
-		}
-	}
+	im->rank_a = pd_rank(ctx->bitmap2, im->ka);
+	im->rank_b = im->kb ? pd_rank(ctx->bitmap2, im->kb) : im->rank_a;
 }
 
 static void pd_image_info(struct pd_ctx *ctx, struct pd_image *im)
@@ -443,10 +349,12 @@ void pd_image_write(struct pd_ctx *ctx)
 	    pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
 		return;
 
-	pd_dump_pages(ctx, &im);
+	pd_kernel_image_ranks(ctx, &im);
+	pd_write_pages(ctx, &im);
 	pd_stream_finish(ctx, &im.data);
 	pd_stream_finish(ctx, &im.desc);
-	end = pd_stream_pos(&im.data) - base;
+	/* After finish, off is where the data actually written ends. */
+	end = im.data.off - base;
 	im.sec->length = end;
 	ctx->hdr.image_bytes = end;
 	pd_progress(ctx, ctx->hdr.dumped_pages, nr_dump, true);

@@ -124,6 +124,8 @@ struct pd_ctx {
 	struct pd_ram_range ranges[PD_MAX_RAM_RANGES];
 	unsigned int nr_ranges;
 	unsigned long max_pfn;		/* highest RAM PFN + 1 */
+	unsigned long kimage_start_pfn;	/* the kernel image, [start, end) */
+	unsigned long kimage_end_pfn;
 	unsigned long ram_pages;
 
 	u8 *bitmap2;			/* dumped pages; bitmap 1 is generated */
@@ -139,6 +141,10 @@ struct pd_ctx {
 	void *lzo_wksp;
 	u8 *page_buf;			/* one page copied out of RAM */
 	char *line_buf;			/* one kernel log line */
+
+	/* Desc-table bytes the kernel image shares with others (pd_pages.c). */
+	u8 splice_head[PD_SECTOR_SIZE];
+	u8 splice_tail[PD_SECTOR_SIZE];
 
 	size_t memory_bytes;		/* everything above, for dumpadm */
 	int io_error;			/* the device failed: stop writing */
@@ -173,6 +179,7 @@ int pd_stream_zero(struct pd_ctx *ctx, struct pd_stream *s, size_t len);
 void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len);
 void pd_stream_commit(struct pd_stream *s, u32 len);
 int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s);
+int pd_stream_seek(struct pd_ctx *ctx, struct pd_stream *s, u64 off);
 
 static inline u64 pd_stream_pos(const struct pd_stream *s)
 {

@@ -135,3 +135,16 @@ int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s)
 	s->fill += pad;
 	return pd_stream_flush(ctx, s);
 }
+
+/* Moves a stream holding only whole sectors to another sector. */
+int pd_stream_seek(struct pd_ctx *ctx, struct pd_stream *s, u64 off)
+{
+	if (s->fill % PD_SECTOR_SIZE || off % PD_SECTOR_SIZE) {
+		s->error = -EINVAL;
+		return s->error;
+	}
+	if (pd_stream_flush(ctx, s))
+		return s->error;
+	s->off = off;
+	return 0;
+}

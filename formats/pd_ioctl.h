@@ -40,6 +40,9 @@ struct pd_arm_request {
 	uint32_t nsid;			/* NVMe namespace, 0 for other disks */
 	uint32_t lba_size;		/* logical block size in bytes */
 	uint32_t max_xfer;		/* bytes per command (max_hw_sectors), 0: any */
+	uint32_t reserved1;
+	uint64_t kernel_phys_start;	/* the kernel image in RAM ("Kernel code" */
+	uint64_t kernel_phys_end;	/* to "Kernel bss" in /proc/iomem); 0: unknown */
 	struct pd_header header;	/* the ARMED header on the device */
 	uint64_t crash_notes[PD_MAX_CPUS];	/* phys address by CPU id, 0: none */
 };
