@@ -51,6 +51,13 @@ bool pd_page_readable(unsigned long pfn)
  */
 static bool pd_page_is_user_or_cache(struct page *page)
 {
+	/*
+	 * Typed kernel pages overlay ->mapping with their own fields (a
+	 * slab's per-CPU partial count in 6.12), so PageAnon() means
+	 * nothing for them: settle them first, as makedumpfile does.
+	 */
+	if (PageSlab(page) || PageTable(page) || PageReserved(page))
+		return false;
 	if (PageAnon(page) || PageHuge(page))
 		return true;
 	return PageLRU(page) || folio_test_swapcache(page_folio(page));
