@@ -1,0 +1,222 @@
+#!/bin/sh
+# /init of the test guest (busybox ash). Reads its orders from the kernel
+# command line, runs one scenario and powers off if the scenario returns:
+#
+#   pd.scenario=NAME   none | sysrq | spin | oops | bug_softirq | panic |
+#                      softlockup | warn | kthread_panic, or savecore (the
+#                      boot after: extract the dump from the disk)
+#   pd.marker=WORD     text written to the kernel log and name of a process
+#                      left running, for the host to find in the dump
+#                      (at most 15 characters: the kernel's comm length)
+#   pd.dev=1           development mode: crash even when panicdump.ko or
+#                      dumpadm is missing (no dump is written then)
+#   pd.disk=nvme       the dump disk is an NVMe namespace (/dev/nvme0n1)
+#                      instead of the second virtio disk (/dev/vdb)
+#   pd.ref=1           QEMU will dump the memory itself (run-guest.sh -R):
+#                      load qemu_fw_cfg so that QEMU gets VMCOREINFO
+#
+# Every step prints a "PD-STEP <name>" line on the console and a failure a
+# "PD-FAIL <reason>" line; tests/e2e reads the console log for them.
+#
+# No `set -e`: if /init exits the kernel panics ("Attempted to kill init"),
+# which a test would take for the scenario's panic. Errors go to fail().
+
+# busybox ash has `local`.
+# shellcheck disable=SC3043
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+step() { echo "PD-STEP $*"; }
+
+fail() {
+	echo "PD-FAIL $*"
+	poweroff -f
+	sleep 10
+}
+
+setup() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mkdir -p /dev/pts /tmp /run /var/crash
+	mount -t tmpfs tmpfs /tmp
+	mount -t tmpfs tmpfs /run
+	hostname -F /etc/hostname
+}
+
+cmdline_arg() {
+	local w
+	for w in $(cat /proc/cmdline); do
+		case "$w" in
+		"$1"=*) echo "${w#*=}"; return ;;
+		esac
+	done
+}
+
+load_modules() {
+	if [ "$REF" = 1 ]; then
+		modprobe qemu_fw_cfg || fail "modprobe qemu_fw_cfg"
+	fi
+	modprobe virtio_pci || fail "modprobe virtio_pci"
+	modprobe virtio_blk || fail "modprobe virtio_blk"
+	if [ "$DISK" = nvme ]; then
+		modprobe nvme || fail "modprobe nvme"
+	fi
+	if ! modprobe panicdump; then
+		[ "$DEV" = 1 ] || fail "modprobe panicdump"
+		step "no-panicdump (dev mode)"
+	fi
+	if ! modprobe pdtest; then
+		[ "$DEV" = 1 ] || fail "modprobe pdtest"
+		step "no-pdtest (dev mode)"
+	fi
+	# Block devices appear asynchronously after the drivers' probe.
+	local i=0
+	while [ ! -b "$DUMPDEV" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -b "$DUMPDEV" ] || fail "no $DUMPDEV"
+	# run-guest.sh gives the dump disk this serial: never arm another disk.
+	local serial
+	if [ "$DISK" = nvme ]; then
+		serial=$(cat /sys/class/nvme/nvme0/serial 2>/dev/null)
+	else
+		serial=$(cat /sys/block/vdb/serial 2>/dev/null)
+	fi
+	[ "$(echo $serial)" = pddump ] ||
+		fail "$DUMPDEV is not the dump disk (serial '$serial', not pddump)"
+	step "modules-loaded"
+}
+
+arm() {
+	if ! command -v dumpadm >/dev/null || [ ! -d /sys/module/panicdump ]; then
+		[ "$DEV" = 1 ] || fail "dumpadm or panicdump.ko missing"
+		step "arm-skipped (dev mode)"
+		return
+	fi
+	dumpadm -d "$DUMPDEV" || fail "dumpadm -d $DUMPDEV"
+	echo "PD-BEGIN dumpadm"
+	dumpadm || fail "dumpadm (status)"
+	echo "PD-END dumpadm"
+	step "armed"
+}
+
+# Leave traces for the host to find in the dump: a kernel log line and a
+# process whose comm is the marker.
+mark() {
+	[ -n "$MARKER" ] || return 0
+	echo "PD-MARKER $MARKER" >/dev/kmsg
+	cp /bin/pd_sleep "/bin/$MARKER" || fail "cp pd_sleep"
+	"/bin/$MARKER" &
+	step "marked $MARKER pid $!"
+}
+
+# Start a spinner kthread on CPU 1 and wait until it reports spinning.
+spin_cpu1() {
+	echo "$1 1" >/proc/pdtest || fail "$1 1 > /proc/pdtest"
+	local i=0
+	while :; do
+		case " $(cat /proc/pdtest) " in
+		*" 1 "*) break ;;
+		esac
+		[ $i -lt 100 ] || fail "CPU 1 spinner did not start"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	step "cpu1-spinning"
+}
+
+trigger() {
+	step "trigger $1"
+	# Run the trigger on CPU 0: CPU 1 may be busy spinning.
+	taskset -c 0 sh -c "echo $1 > /proc/pdtest"
+	# Asynchronous triggers (timer, kthread, soft lockup) need a moment.
+	sleep 30
+	fail "no panic after trigger $1"
+}
+
+scenario() {
+	case "$1" in
+	none)
+		step "booted"
+		;;
+	sysrq)
+		arm
+		mark
+		sleep 1
+		# On CPU 1, so that the panicking CPU is not the first one: the
+		# dump's per-CPU notes must still map to the right CPUs.
+		step "trigger sysrq-c on CPU 1"
+		taskset -c 1 sh -c 'echo c >/proc/sysrq-trigger'
+		sleep 10
+		fail "no panic after sysrq-c"
+		;;
+	spin)
+		arm
+		mark
+		spin_cpu1 spin
+		trigger panic
+		;;
+	oops)
+		arm
+		mark
+		echo 1 >/proc/sys/kernel/panic_on_oops
+		trigger oops
+		;;
+	bug_softirq)
+		arm
+		mark
+		trigger bug_softirq
+		;;
+	panic | kthread_panic)
+		arm
+		mark
+		trigger "$1"
+		;;
+	warn)
+		arm
+		mark
+		echo 1 >/proc/sys/kernel/panic_on_warn
+		trigger warn
+		;;
+	softlockup)
+		arm
+		mark
+		echo 1 >/proc/sys/kernel/softlockup_panic
+		# Soft lockup after 2 * watchdog_thresh seconds: 2 s, not 20.
+		echo 1 >/proc/sys/kernel/watchdog_thresh
+		spin_cpu1 softlockup
+		sleep 60
+		fail "no soft-lockup panic"
+		;;
+	savecore)
+		# The boot after a panic: extract the dump from the disk itself.
+		# -d: the host may already have saved it from the image file.
+		step "savecore"
+		savecore -v -d -f "$DUMPDEV" /var/crash/pd || fail "savecore"
+		ls -l /var/crash/pd
+		for f in /var/crash/pd/vmcore.*; do
+			echo "PD-MD5 $(md5sum <"$f" | cut -d' ' -f1) $(basename "$f")"
+		done
+		step "saved"
+		;;
+	*)
+		fail "unknown scenario '$1'"
+		;;
+	esac
+}
+
+setup
+SCENARIO=$(cmdline_arg pd.scenario)
+MARKER=$(cmdline_arg pd.marker)
+DEV=$(cmdline_arg pd.dev)
+DISK=$(cmdline_arg pd.disk)
+DUMPDEV=/dev/vdb
+[ "$DISK" != nvme ] || DUMPDEV=/dev/nvme0n1
+REF=$(cmdline_arg pd.ref)
+step "init scenario=${SCENARIO:-none} marker=${MARKER:-} dev=${DEV:-0} dump=$DUMPDEV"
+load_modules
+scenario "${SCENARIO:-none}"
+step "poweroff"
+poweroff -f

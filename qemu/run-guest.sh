@@ -1,0 +1,128 @@
+#!/bin/bash
+# Boot one test guest under QEMU (TCG: this machine has no /dev/kvm) and
+# wait until it powers off, reboots after its panic or times out.
+#
+#   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
+#                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
+#                     [-R VMCORE]
+#
+#   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
+#   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB)
+#       if absent; after QEMU exits it holds what the guest wrote
+#   -N  attach the dump disk as an NVMe controller (/dev/nvme0n1) instead
+#   -m  marker word for the guest to leave in its log and process list
+#   -l  console log (default: next to DUMP.img, console.log)
+#   -i  initramfs (default: the one qemu/mkinitramfs.sh builds)
+#   -t  hard timeout in seconds (default 300)
+#   -q  do not copy the console to stderr
+#   -D  development mode (pd.dev=1): crash even without panicdump armed
+#   -a  more kernel command line
+#   -R  reference dump: keep the guest halted after its panic and have QEMU
+#       write its memory to this file (dump-guest-memory -p: an ELF vmcore
+#       with virtual addresses, which crash and drgn 0.0.22 both read);
+#       checks the test plumbing without panicdump
+#
+# Prints the console log path on stdout. Exit status: 0 when QEMU exited by
+# itself (poweroff, or the reboot that panic=1 asks for, which -no-reboot
+# turns into an exit), 124 on timeout, else QEMU's status.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+log() { echo "run-guest.sh: $*" >&2; }
+
+scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0
+while getopts 's:m:d:l:i:t:qDa:R:N' opt; do
+	case $opt in
+	s) scenario=$OPTARG ;;
+	m) marker=$OPTARG ;;
+	d) dump=$OPTARG ;;
+	l) console=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	q) quiet=1 ;;
+	D) dev=1 ;;
+	a) extra=$OPTARG ;;
+	R) ref=$(realpath -m "$OPTARG") ;;
+	N) nvme=1 ;;
+	*) sed -n '2,27s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+[ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
+if [ ${#marker} -gt 15 ]; then
+	log "marker '$marker' longer than 15 characters (comm length)"
+	exit 2
+fi
+
+if [ -z "${PD_VMLINUZ:-}" ]; then
+	eval "$(bash "$top/qemu/kernel.sh")"
+fi
+initrd=${initrd:-$top/out/guest/initramfs-$PD_KVER.cpio.zst}
+[ -e "$initrd" ] || { log "no initramfs $initrd (run qemu/mkinitramfs.sh)"; exit 1; }
+
+workdir=$(dirname "$(realpath -m "$dump")")
+mkdir -p "$workdir"
+console=${console:-$workdir/console.log}
+[ -e "$dump" ] || truncate -s 2G "$dump"
+# vda: a scratch disk, so that the dump disk is vdb as in the docs.
+scratch=$workdir/scratch.img
+rm -f "$scratch"
+truncate -s 64M "$scratch"
+
+# panic=1: reboot 1 s after a panic (and after the dump), which -no-reboot
+# turns into QEMU exiting. KASLR stays on, as on real machines.
+append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
+[ -z "$ref" ] || append+=" panic=0 pd.ref=1"
+[ -z "$marker" ] || append+=" pd.marker=$marker"
+[ "$dev" = 0 ] || append+=" pd.dev=1"
+[ "$nvme" = 0 ] || append+=" pd.disk=nvme"
+[ -z "$extra" ] || append+=" $extra"
+
+# shellcheck disable=SC2054 # commas are QEMU's, inside one argument
+# Explicit PCI slots and serials keep vda/vdb in this order. cache=writeback
+# goes through the host page cache, so what the guest wrote is in the
+# image file once QEMU has exited.
+qemu=(qemu-system-x86_64 -machine pc -accel tcg -m 1G -smp 2
+	-display none -vga none -nic none -serial stdio
+	-no-reboot
+	-kernel "$PD_VMLINUZ" -initrd "$initrd" -append "$append"
+	-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe"
+	-device virtio-blk-pci,drive=scratch,serial=pdscratch,addr=0x4
+	-drive "file=$dump,if=none,id=dump,format=raw,cache=writeback")
+# shellcheck disable=SC2054
+if [ "$nvme" = 1 ]; then
+	qemu+=(-device nvme,drive=dump,serial=pddump,addr=0x5)
+else
+	qemu+=(-device virtio-blk-pci,drive=dump,serial=pddump,addr=0x5)
+fi
+monitor=
+if [ -n "$ref" ]; then
+	# vmcoreinfo lets crash find the KASLR offset in QEMU's dump.
+	monitor=$workdir/monitor.sock
+	qemu+=(-device vmcoreinfo -monitor "unix:$monitor,server,nowait")
+	rm -f "$ref"
+else
+	qemu+=(-monitor none)
+fi
+
+log "scenario=$scenario marker=${marker:-none} dump=$dump log=$console"
+log "${qemu[*]}"
+start=$SECONDS
+rc=0
+if [ -n "$ref" ]; then
+	"$top/qemu/ref-dump.py" "$console" "$monitor" "$ref" "$tmo" &
+fi
+if [ "$quiet" = 1 ]; then
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null >"$console" 2>&1 || rc=$?
+else
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | tee "$console" >&2 ||
+		rc=$?
+fi
+rm -f "$scratch" ${monitor:+"$monitor"}
+wait
+if [ "$rc" = 124 ]; then
+	log "TIMEOUT after ${tmo}s (scenario $scenario)"
+else
+	log "QEMU exited with $rc after $((SECONDS - start))s"
+fi
+echo "$console"
+exit "$rc"

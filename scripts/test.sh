@@ -1,0 +1,98 @@
+#!/bin/bash
+# Everything CI runs (.ci/run), as root on Debian 12:
+#   1. install the Debian packages (scripts/install-deps.sh)
+#   2. fetch and cache the guest kernel (qemu/kernel.sh)
+#   3. build panicdump.ko, pdtest.ko (against the guest kernel's headers),
+#      dumpadm and savecore
+#   4. unit tests (ctest)
+#   5. end-to-end QEMU scenarios (tests/e2e/run.sh): panicdump's dumps, read
+#      by crash and drgn; then one reference run where QEMU writes the dump,
+#      which checks the harness and the readers independently of panicdump
+#
+# PD_E2E_SCENARIOS overrides the e2e list (default: all of them).
+# Ends with "TOTAL: N passed, M failed, K skipped"; exits 1 on any failure.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+start=$SECONDS
+stage() { echo; echo "=== $* ($((SECONDS - start))s)"; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "scripts/test.sh must run as root (apt-get, QEMU disk images, crash)" >&2
+	exit 1
+fi
+
+stage "dependencies"
+bash scripts/install-deps.sh
+
+stage "guest kernel"
+eval "$(bash qemu/kernel.sh)"
+pd_kver=$PD_KVER
+echo "kernel $PD_KVER: $PD_VMLINUZ, $PD_VMLINUX"
+
+stage "build"
+make module KDIR="$PD_KDIR"
+make tools
+
+failed=0 passed=0 skipped=0 notes=()
+
+mkdir -p out
+
+stage "unit tests (ctest)"
+unit_rc=0
+(cd build && ctest --output-on-failure) 2>&1 | tee out/ctest.log || unit_rc=$?
+summary=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' out/ctest.log | tail -n1 || true)
+if [ -n "$summary" ]; then
+	# "100% tests passed, 0 tests failed out of 12"
+	total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
+	ufail=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$summary")
+	passed=$((passed + total - ufail))
+	failed=$((failed + ufail))
+	notes+=("unit: $summary")
+	if [ "$unit_rc" != 0 ] && [ "$ufail" = 0 ]; then
+		failed=$((failed + 1))
+		notes+=("unit: ctest exited $unit_rc")
+	fi
+else
+	failed=$((failed + 1))
+	notes+=("unit: ctest gave no summary (status $unit_rc), see out/ctest.log")
+fi
+
+# e2e: each run prints "N passed, M failed[, K skipped]" last.
+e2e() {
+	local name=$1 rc=0 line
+	shift
+	PD_KVER=$pd_kver bash tests/e2e/run.sh "$@" 2>&1 | tee "out/$name.log" || rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "out/$name.log" | tail -n1 || true)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		notes+=("$name: no result line (status $rc), see out/$name.log")
+		return
+	fi
+	read -r p _ f _ k _ <<<"${line//,/}"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${k:-0}))
+	notes+=("$name: $line")
+	if [ "${k:-0}" != 0 ]; then
+		while IFS= read -r l; do notes+=("  $l"); done < <(grep '^SKIP ' "out/$name.log")
+	fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		failed=$((failed + 1))
+		notes+=("$name: exited $rc")
+	fi
+}
+read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-sysrq spin oops bug_softirq panic kthread_panic warn softlockup sysrq:nvme spin:nvme}"
+
+stage "e2e: panicdump (${scenarios[*]})"
+e2e e2e "${scenarios[@]}"
+
+stage "e2e: reference dump by QEMU (harness and readers, without panicdump)"
+PD_E2E_OUT=$top/out/e2e-ref e2e e2e-ref --ref sysrq spin
+
+stage "summary"
+for n in "${notes[@]}"; do echo "$n"; done
+echo "took $((SECONDS - start))s"
+echo "TOTAL: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

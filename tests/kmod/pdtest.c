@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pdtest - crash triggers for panicdump's QEMU tests.
+ *
+ * Debian does not build LKDTM, so this module provides the crashes the e2e
+ * scenarios need. Write one command to /proc/pdtest:
+ *
+ *   panic           panic() from the writing task
+ *   oops            NULL-pointer store from the writing task (pair it with
+ *                   kernel.panic_on_oops=1)
+ *   bug_softirq     BUG() in a timer callback (softirq context)
+ *   warn            WARN_ON(1) (pair it with kernel.panic_on_warn=1)
+ *   kthread_panic   panic() from a freshly created kthread
+ *   spin CPU        a kthread bound to CPU spins with preemption disabled in
+ *                   pdtest_spin_here() until the CPU is stopped at panic
+ *   softlockup CPU  the same in pdtest_lockup_here(), for the soft-lockup
+ *                   detector (kernel.softlockup_panic=1)
+ *
+ * Reading /proc/pdtest lists the CPUs whose spinner has started, e.g.
+ * "spinning: 1", so a test can wait for it before it panics another CPU.
+ *
+ * Each crash site is a noinline function with a stable name for the tests
+ * to find in backtraces. A started spinner can never be stopped, so it pins
+ * the module.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/panic.h>
+#include <linux/preempt.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+
+#define PDTEST_CMD_MAX 32
+
+/* Bit n set: the spinner bound to CPU n is spinning. */
+static unsigned long pdtest_spinning[BITS_TO_LONGS(NR_CPUS)];
+
+static struct timer_list pdtest_timer;
+
+/* Read through READ_ONCE() so the compiler emits a real store through it. */
+static int *pdtest_null_ptr;
+
+static noinline __noclone void pdtest_null_store(void)
+{
+	int *p = READ_ONCE(pdtest_null_ptr);
+
+	pr_emerg("storing through a NULL pointer\n");
+	WRITE_ONCE(*p, 0x2a);
+}
+
+static noinline __noclone void pdtest_timer_bug(struct timer_list *t)
+{
+	pr_emerg("BUG() in a timer callback\n");
+	BUG();
+}
+
+static noinline __noclone void pdtest_spin_here(void)
+{
+	for (;;)
+		cpu_relax();
+}
+
+/*
+ * Not the same body as pdtest_spin_here(): identical functions may be
+ * folded into one symbol, and the tests tell the two apart by name.
+ */
+static unsigned long pdtest_lockup_loops;
+
+static noinline __noclone void pdtest_lockup_here(void)
+{
+	for (;;) {
+		WRITE_ONCE(pdtest_lockup_loops, pdtest_lockup_loops + 1);
+		cpu_relax();
+	}
+}
+
+/*
+ * Never touches the soft-lockup watchdog: with preemption disabled the
+ * CPU's stopper thread cannot run, which is what the detector looks for.
+ */
+static int pdtest_spinner(void *data)
+{
+	bool lockup = data;
+
+	preempt_disable();
+	pr_info("%s on CPU %d\n", lockup ? "locking up" : "spinning",
+		smp_processor_id());
+	set_bit(smp_processor_id(), pdtest_spinning);
+	if (lockup)
+		pdtest_lockup_here();
+	else
+		pdtest_spin_here();
+	preempt_enable();
+	return 0;
+}
+
+static int pdtest_start_spinner(unsigned int cpu, bool lockup)
+{
+	struct task_struct *t;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	t = kthread_create_on_cpu(pdtest_spinner, lockup ? (void *)1 : NULL,
+				  cpu, lockup ? "pdtest_lockup/%u" : "pdtest_spin/%u");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	/* The spinner runs this module's code forever. */
+	__module_get(THIS_MODULE);
+	wake_up_process(t);
+	return 0;
+}
+
+static int pdtest_kthread_panic(void *data)
+{
+	panic("pdtest: requested panic from a kthread");
+	return 0;
+}
+
+static int pdtest_run(const char *cmd, const char *arg)
+{
+	struct task_struct *t;
+	unsigned int cpu;
+
+	if (!strcmp(cmd, "panic")) {
+		panic("pdtest: requested panic");
+	} else if (!strcmp(cmd, "oops")) {
+		pdtest_null_store();
+	} else if (!strcmp(cmd, "bug_softirq")) {
+		mod_timer(&pdtest_timer, jiffies + 1);
+	} else if (!strcmp(cmd, "warn")) {
+		WARN_ON(1);
+	} else if (!strcmp(cmd, "kthread_panic")) {
+		t = kthread_run(pdtest_kthread_panic, NULL, "pdtest_panic");
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	} else if (!strcmp(cmd, "spin") || !strcmp(cmd, "softlockup")) {
+		if (!arg || kstrtouint(arg, 0, &cpu))
+			return -EINVAL;
+		return pdtest_start_spinner(cpu, !strcmp(cmd, "softlockup"));
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static ssize_t pdtest_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	char buf[PDTEST_CMD_MAX];
+	char *cmd, *arg;
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	arg = strim(buf);
+	cmd = strsep(&arg, " \t");
+	if (arg)
+		arg = skip_spaces(arg);
+	pr_info("command \"%s\"\n", cmd);
+	ret = pdtest_run(cmd, arg);
+	return ret ? ret : count;
+}
+
+static int pdtest_show(struct seq_file *m, void *v)
+{
+	unsigned int cpu;
+
+	seq_puts(m, "spinning:");
+	for_each_set_bit(cpu, pdtest_spinning, nr_cpu_ids)
+		seq_printf(m, " %u", cpu);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static int pdtest_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pdtest_show, NULL);
+}
+
+static const struct proc_ops pdtest_proc_ops = {
+	.proc_open = pdtest_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+	.proc_write = pdtest_write,
+};
+
+static int __init pdtest_init(void)
+{
+	timer_setup(&pdtest_timer, pdtest_timer_bug, 0);
+	if (!proc_create("pdtest", 0600, NULL, &pdtest_proc_ops))
+		return -ENOMEM;
+	pr_info("loaded; write a command to /proc/pdtest\n");
+	return 0;
+}
+
+static void __exit pdtest_exit(void)
+{
+	remove_proc_entry("pdtest", NULL);
+	timer_delete_sync(&pdtest_timer);
+}
+
+module_init(pdtest_init);
+module_exit(pdtest_exit);
+
+MODULE_DESCRIPTION("Crash triggers for panicdump's tests");
+MODULE_AUTHOR("panicdump developers");
+MODULE_LICENSE("GPL");
