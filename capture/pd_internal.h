@@ -180,6 +180,7 @@ void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len);
 void pd_stream_commit(struct pd_stream *s, u32 len);
 int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s);
 int pd_stream_seek(struct pd_ctx *ctx, struct pd_stream *s, u64 off);
+int pd_stream_sync(struct pd_ctx *ctx, struct pd_stream *s);
 
 static inline u64 pd_stream_pos(const struct pd_stream *s)
 {
@@ -207,6 +208,7 @@ int pd_panic_register(void);
 void pd_panic_unregister(void);
 struct pd_ctx *pd_active_ctx(void);
 void pd_set_active_ctx(struct pd_ctx *ctx);
-void pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force);
+bool pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force);
+int pd_write_header(struct pd_ctx *ctx);
 
 #endif /* PD_INTERNAL_H */

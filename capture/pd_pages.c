@@ -11,6 +11,7 @@
  * holds stale entries, even when the dump stops half-way.
  */
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nmi.h>
 #include <linux/lzo.h>
 #include <linux/string.h>
@@ -19,6 +20,16 @@
 #include "pd_image.h"
 
 #define PD_DESC_BYTES	sizeof(struct kdump_page_desc)
+
+/*
+ * Fault injection for the tests: an oops inside the dump after this many
+ * pages, to check that a fault during the dump still ends in a reboot and
+ * a dump savecore saves as incomplete. 0, the default, is off.
+ */
+static unsigned long test_fault_after_pages;
+module_param(test_fault_after_pages, ulong, 0600);
+MODULE_PARM_DESC(test_fault_after_pages,
+		 "testing only: oops in the dump after this many pages (0: off)");
 
 /* The desc-table bytes of [rank_a, rank_b) that share a sector with others. */
 static void pd_splice_bounds(const struct pd_image *im, u64 *head_hi,
@@ -123,6 +134,20 @@ static void pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
 	pd_put_desc(ctx, im, size ? pos : 0, size, flags);
 }
 
+/*
+ * Every progress line, make what is on the device a dump savecore can
+ * save should this one stop here: whole sectors of descs and data
+ * written, and the header's image length where the data ends.
+ */
+static void pd_checkpoint(struct pd_ctx *ctx, struct pd_image *im)
+{
+	if (pd_stream_sync(ctx, &im->desc) || pd_stream_sync(ctx, &im->data))
+		return;
+	im->sec->length = im->data.off - im->sec->offset;
+	ctx->hdr.image_bytes = im->sec->length;
+	pd_write_header(ctx);
+}
+
 /* The marked pages of [start, end), in PFN order. */
 static void pd_write_range(struct pd_ctx *ctx, struct pd_image *im,
 			   unsigned long start, unsigned long end)
@@ -136,11 +161,15 @@ static void pd_write_range(struct pd_ctx *ctx, struct pd_image *im,
 		for (; pfn < stop && !im->desc.error; pfn++) {
 			if (!kdump_bitmap_test(ctx->bitmap2, pfn))
 				continue;
+			if (unlikely(test_fault_after_pages &&
+				     im->done == test_fault_after_pages))
+				*(volatile unsigned long *)NULL = pfn;
 			pd_dump_page(ctx, im, pfn);
 			if (!(++im->done % PD_TOUCH_EVERY)) {
 				touch_nmi_watchdog();
-				pd_progress(ctx, im->done, im->layout.nr_dumpable,
-					    false);
+				if (pd_progress(ctx, im->done,
+						im->layout.nr_dumpable, false))
+					pd_checkpoint(ctx, im);
 			}
 		}
 	}

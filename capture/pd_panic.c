@@ -6,6 +6,7 @@
  * go on to reboot. It may run in NMI context, so it only uses what
  * pd_arm() prepared, polls the device and never sleeps or locks.
  */
+#include <linux/kdebug.h>
 #include <linux/notifier.h>
 #include <linux/panic_notifier.h>
 #include <linux/smp.h>
@@ -18,6 +19,7 @@
 
 static struct pd_ctx *pd_ctx_active;
 static atomic_t pd_entered = ATOMIC_INIT(0);
+static atomic_t pd_dumping_cpu = ATOMIC_INIT(-1);
 static u64 pd_t0_ns, pd_last_progress_ns;
 
 struct pd_ctx *pd_active_ctx(void)
@@ -37,21 +39,22 @@ static u64 pd_elapsed_ms(void)
 	return div_u64(ktime_get_mono_fast_ns() - pd_t0_ns, NSEC_PER_MSEC);
 }
 
-void pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force)
+bool pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force)
 {
 	u64 now = ktime_get_mono_fast_ns();
 	u64 written = ctx->bytes_written;
 
 	if (!force && now - pd_last_progress_ns < PD_PROGRESS_EVERY_NS)
-		return;
+		return false;
 	pd_last_progress_ns = now;
 	pr_emerg("panicdump: %3llu%% %llu/%llu pages, %llu MB written, %llu ms\n",
 		 total ? div64_u64(done * 100, total) : 100, done, total,
 		 written >> 20, pd_elapsed_ms());
+	return true;
 }
 
 /* Both copies of the header; the device is flushed before and after. */
-static int pd_write_header(struct pd_ctx *ctx)
+int pd_write_header(struct pd_ctx *ctx)
 {
 	u64 area = ctx->hdr.area_size;
 	int ret;
@@ -159,9 +162,30 @@ static int pd_panic_notify(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 	pd_t0_ns = ktime_get_mono_fast_ns();
 	pd_last_progress_ns = pd_t0_ns;
+	atomic_set(&pd_dumping_cpu, raw_smp_processor_id());
 	pd_dump(ctx, data);
+	atomic_set(&pd_dumping_cpu, -1);
 	return NOTIFY_DONE;
 }
+
+/*
+ * An oops in the dump itself would end the panicking task with the other
+ * CPUs stopped and nobody left to reboot. Panic again instead: panic()
+ * lets the same CPU in, skips us, and honours panic= as usual. The
+ * header says "dumping", which savecore saves as incomplete.
+ */
+static int pd_die_notify(struct notifier_block *nb, unsigned long val,
+			 void *data)
+{
+	if (val == DIE_OOPS &&
+	    atomic_read(&pd_dumping_cpu) == raw_smp_processor_id())
+		panic("panicdump: fault while dumping; the dump is incomplete");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pd_die_nb = {
+	.notifier_call = pd_die_notify,
+};
 
 static struct notifier_block pd_panic_nb = {
 	.notifier_call = pd_panic_notify,
@@ -170,6 +194,10 @@ static struct notifier_block pd_panic_nb = {
 
 int pd_panic_register(void)
 {
+	int ret = register_die_notifier(&pd_die_nb);
+
+	if (ret)
+		return ret;
 	return atomic_notifier_chain_register(&panic_notifier_list,
 					      &pd_panic_nb);
 }
@@ -177,4 +205,5 @@ int pd_panic_register(void)
 void pd_panic_unregister(void)
 {
 	atomic_notifier_chain_unregister(&panic_notifier_list, &pd_panic_nb);
+	unregister_die_notifier(&pd_die_nb);
 }

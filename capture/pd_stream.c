@@ -148,3 +148,9 @@ int pd_stream_seek(struct pd_ctx *ctx, struct pd_stream *s, u64 off)
 	s->off = off;
 	return 0;
 }
+
+/* Writes the whole sectors held, so that what is on the device is current. */
+int pd_stream_sync(struct pd_ctx *ctx, struct pd_stream *s)
+{
+	return pd_stream_flush(ctx, s);
+}
