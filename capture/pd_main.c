@@ -38,10 +38,11 @@ static long pd_ioctl_arm(void __user *arg)
 	mutex_unlock(&pd_arm_lock);
 	if (old)
 		pd_disarm(old);
-	pr_info("panicdump: armed on PCI %04x:%02x:%02x.%u sectors %llu+%llu, %zu KiB held\n",
-		ctx->req.pci_domain, ctx->req.pci_bus,
+	pr_info("panicdump: armed on %s PCI %04x:%02x:%02x.%u sectors %llu+%llu, kernel image PFNs %#lx-%#lx first, %zu KiB held\n",
+		ctx->disk.ops->name, ctx->req.pci_domain, ctx->req.pci_bus,
 		PCI_SLOT(ctx->req.pci_devfn), PCI_FUNC(ctx->req.pci_devfn),
 		ctx->req.start_sector, ctx->req.nr_sectors,
+		ctx->kimage_start_pfn, ctx->kimage_end_pfn,
 		ctx->memory_bytes >> 10);
 	return 0;
 }

@@ -229,6 +229,8 @@ void pd_write_pages(struct pd_ctx *ctx, struct pd_image *im)
 		pd_stream_finish(ctx, &im->desc);
 		if (im->desc.error)
 			return;
+		/* From here on, a dump that stops still has the whole image. */
+		pd_checkpoint(ctx, im);
 	}
 
 	pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES, desc_base,
