@@ -4,7 +4,14 @@
 #
 #   pd.scenario=NAME   none | sysrq | spin | oops | bug_softirq | panic |
 #                      softlockup | warn | kthread_panic, or savecore (the
-#                      boot after: extract the dump from the disk)
+#                      boot after: extract the dump from the disk), or rearm
+#                      (a boot after: try `dumpadm -d` on the disk that holds
+#                      an unsaved dump, print its status, power off)
+#   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
+#   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
+#   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
+#                      pages no compressor shrinks, so that the dump
+#                      outgrows a disk dumpadm found large enough
 #   pd.marker=WORD     text written to the kernel log and name of a process
 #                      left running, for the host to find in the dump
 #                      (at most 15 characters: the kernel's comm length)
@@ -95,11 +102,18 @@ arm() {
 		step "arm-skipped (dev mode)"
 		return
 	fi
-	dumpadm -d "$DUMPDEV" || fail "dumpadm -d $DUMPDEV"
+	# shellcheck disable=SC2086 # word splitting wanted: options or nothing
+	dumpadm ${CONTENT:+-c "$CONTENT"} ${COMPRESSION:+--compression "$COMPRESSION"} \
+		-d "$DUMPDEV" || fail "dumpadm -d $DUMPDEV (content ${CONTENT:-default}, compression ${COMPRESSION:-default})"
 	echo "PD-BEGIN dumpadm"
 	dumpadm || fail "dumpadm (status)"
 	echo "PD-END dumpadm"
 	step "armed"
+	if [ -n "$FILL" ]; then
+		dd if=/dev/urandom of=/tmp/fill bs=1M count="$FILL" 2>/dev/null ||
+			fail "fill $FILL MiB of /tmp"
+		step "filled $FILL MiB of /tmp with random data"
+	fi
 }
 
 # Leave traces for the host to find in the dump: a kernel log line and a
@@ -201,6 +215,20 @@ scenario() {
 		done
 		step "saved"
 		;;
+	rearm)
+		# A boot after a panic whose dump was not saved yet: arming again
+		# must refuse (and leave the dump alone).
+		step "rearm"
+		command -v dumpadm >/dev/null || fail "dumpadm missing"
+		echo "PD-BEGIN dumpadm-d"
+		dumpadm -d "$DUMPDEV" 2>&1
+		local rc=$?
+		echo "PD-END dumpadm-d"
+		echo "PD-REARM dumpadm -d status $rc"
+		echo "PD-BEGIN dumpadm"
+		dumpadm 2>&1
+		echo "PD-END dumpadm"
+		;;
 	*)
 		fail "unknown scenario '$1'"
 		;;
@@ -215,6 +243,9 @@ DISK=$(cmdline_arg pd.disk)
 DUMPDEV=/dev/vdb
 [ "$DISK" != nvme ] || DUMPDEV=/dev/nvme0n1
 REF=$(cmdline_arg pd.ref)
+CONTENT=$(cmdline_arg pd.content)
+COMPRESSION=$(cmdline_arg pd.compression)
+FILL=$(cmdline_arg pd.fill)
 step "init scenario=${SCENARIO:-none} marker=${MARKER:-} dev=${DEV:-0} dump=$DUMPDEV"
 load_modules
 scenario "${SCENARIO:-none}"

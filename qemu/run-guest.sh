@@ -4,11 +4,12 @@
 #
 #   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
 #                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
-#                     [-R VMCORE]
+#                     [-R VMCORE] [-S SIZE]
 #
 #   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
-#   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB)
-#       if absent; after QEMU exits it holds what the guest wrote
+#   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
+#       or -S) if absent; after QEMU exits it holds what the guest wrote
+#   -S  size of a dump disk created here (truncate(1) SIZE: 40M, 2G, …)
 #   -N  attach the dump disk as an NVMe controller (/dev/nvme0n1) instead
 #   -m  marker word for the guest to leave in its log and process list
 #   -l  console log (default: next to DUMP.img, console.log)
@@ -21,6 +22,7 @@
 #       write its memory to this file (dump-guest-memory -p: an ELF vmcore
 #       with virtual addresses, which crash and drgn 0.0.22 both read);
 #       checks the test plumbing without panicdump
+#   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
 # Prints the console log path on stdout. Exit status: 0 when QEMU exited by
 # itself (poweroff, or the reboot that panic=1 asks for, which -no-reboot
@@ -30,8 +32,8 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
-scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0
-while getopts 's:m:d:l:i:t:qDa:R:N' opt; do
+scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G
+while getopts 's:m:d:l:i:t:qDa:R:NS:' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -44,7 +46,8 @@ while getopts 's:m:d:l:i:t:qDa:R:N' opt; do
 	a) extra=$OPTARG ;;
 	R) ref=$(realpath -m "$OPTARG") ;;
 	N) nvme=1 ;;
-	*) sed -n '2,27s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	S) size=$OPTARG ;;
+	*) sed -n '2,29s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
@@ -62,7 +65,7 @@ initrd=${initrd:-$top/out/guest/initramfs-$PD_KVER.cpio.zst}
 workdir=$(dirname "$(realpath -m "$dump")")
 mkdir -p "$workdir"
 console=${console:-$workdir/console.log}
-[ -e "$dump" ] || truncate -s 2G "$dump"
+[ -e "$dump" ] || truncate -s "$size" "$dump"
 # vda: a scratch disk, so that the dump disk is vdb as in the docs.
 scratch=$workdir/scratch.img
 rm -f "$scratch"
