@@ -22,6 +22,8 @@ static const struct pd_disk_ops *pd_disk_backend(struct pci_dev *pdev)
 		return &pd_virtio_ops;
 	if (pdev->class == PCI_CLASS_STORAGE_EXPRESS)
 		return &pd_nvme_ops;
+	if (pdev->class == PCI_CLASS_STORAGE_SATA_AHCI)
+		return &pd_ahci_ops;
 	return NULL;
 }
 
@@ -34,7 +36,7 @@ int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 	memset(d, 0, sizeof(*d));
 	d->pdev = pdev;
 	if (!ops) {
-		pci_err(pdev, "panicdump: PCI %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe)\n",
+		pci_err(pdev, "panicdump: PCI %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe, AHCI)\n",
 			pdev->vendor, pdev->device, pdev->class);
 		return -ENODEV;
 	}

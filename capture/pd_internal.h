@@ -65,6 +65,12 @@ struct pd_nvme {
 	u16 cid;
 };
 
+/* AHCI host bus adapter registers, and the port of the dump disk. */
+struct pd_ahci {
+	void __iomem *abar;
+	u32 port;
+};
+
 struct pd_disk;
 
 /*
@@ -99,6 +105,7 @@ struct pd_disk {
 	union {
 		struct pd_virtio vio;
 		struct pd_nvme nvme;
+		struct pd_ahci ahci;
 	};
 };
 
@@ -169,6 +176,7 @@ void pd_disk_shutdown(struct pd_disk *d);
 
 extern const struct pd_disk_ops pd_virtio_ops;
 extern const struct pd_disk_ops pd_nvme_ops;
+extern const struct pd_disk_ops pd_ahci_ops;
 
 /* pd_stream.c */
 void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,

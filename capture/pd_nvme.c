@@ -275,10 +275,10 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 	struct pci_dev *pdev = d->pdev;
 	u32 max = (PD_NVME_PRP_ENTRIES - 1) * PAGE_SIZE;
 
-	if (!req->nsid || !is_power_of_2(req->lba_size) ||
+	if (!req->unit || !is_power_of_2(req->lba_size) ||
 	    req->lba_size < PD_SECTOR_SIZE || req->lba_size > PAGE_SIZE) {
 		pci_err(pdev, "panicdump: NVMe namespace %u with %u-byte blocks: expected a namespace and 512..4096-byte blocks\n",
-			req->nsid, req->lba_size);
+			req->unit, req->lba_size);
 		return -EINVAL;
 	}
 	n->bar = pci_iomap(pdev, 0, 0);
@@ -292,7 +292,7 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 		return -ENODEV;
 	}
 	n->db_stride = 4U << NVME_CAP_STRIDE(n->cap);
-	n->nsid = req->nsid;
+	n->nsid = req->unit;
 	n->lba_shift = ilog2(req->lba_size);
 	d->lba_size = req->lba_size;
 	/* Namespace size is the block layer's; we cannot identify it now. */

@@ -37,7 +37,7 @@ struct pd_arm_request {
 	uint64_t start_sector;		/* area start on the disk, 512 B units */
 	uint64_t nr_sectors;		/* area length, 512 B units */
 	uint32_t nr_cpus;		/* entries used in crash_notes[] */
-	uint32_t nsid;			/* NVMe namespace, 0 for other disks */
+	uint32_t unit;			/* NVMe namespace ID, AHCI port; else 0 */
 	uint32_t lba_size;		/* logical block size in bytes */
 	uint32_t max_xfer;		/* bytes per command (max_hw_sectors), 0: any */
 	uint32_t reserved1;

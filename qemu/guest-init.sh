@@ -18,6 +18,7 @@
 #   pd.dev=1           development mode: crash even when panicdump.ko or
 #                      dumpadm is missing (no dump is written then)
 #   pd.disk=nvme       the dump disk is an NVMe namespace (/dev/nvme0n1)
+#   pd.disk=sata       the dump disk is a SATA disk on AHCI (/dev/sda)
 #                      instead of the second virtio disk (/dev/vdb)
 #   pd.ref=1           QEMU will dump the memory itself (run-guest.sh -R):
 #                      load qemu_fw_cfg so that QEMU gets VMCOREINFO
@@ -69,6 +70,10 @@ load_modules() {
 	if [ "$DISK" = nvme ]; then
 		modprobe nvme || fail "modprobe nvme"
 	fi
+	if [ "$DISK" = sata ]; then
+		modprobe ahci || fail "modprobe ahci"
+		modprobe sd_mod || fail "modprobe sd_mod"
+	fi
 	if ! modprobe panicdump; then
 		[ "$DEV" = 1 ] || fail "modprobe panicdump"
 		step "no-panicdump (dev mode)"
@@ -88,6 +93,9 @@ load_modules() {
 	local serial
 	if [ "$DISK" = nvme ]; then
 		serial=$(cat /sys/class/nvme/nvme0/serial 2>/dev/null)
+	elif [ "$DISK" = sata ]; then
+		# libata shows no serial here; the dump disk is the only SATA one.
+		[ ! -e /sys/block/sdb ] && serial=pddump
 	else
 		serial=$(cat /sys/block/vdb/serial 2>/dev/null)
 	fi
@@ -242,6 +250,7 @@ DEV=$(cmdline_arg pd.dev)
 DISK=$(cmdline_arg pd.disk)
 DUMPDEV=/dev/vdb
 [ "$DISK" != nvme ] || DUMPDEV=/dev/nvme0n1
+[ "$DISK" != sata ] || DUMPDEV=/dev/sda
 REF=$(cmdline_arg pd.ref)
 CONTENT=$(cmdline_arg pd.content)
 COMPRESSION=$(cmdline_arg pd.compression)

@@ -87,7 +87,7 @@ done
 # on (zstd_compress, …), with their dependencies from the cached tree;
 # nvme for an NVMe dump disk (run-guest.sh -N); qemu_fw_cfg hands
 # VMCOREINFO to QEMU for run-guest.sh -R.
-mods=(virtio_pci virtio_blk nvme zstd_compress qemu_fw_cfg)
+mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg)
 for ko in panicdump pdtest; do
 	if need "$ko_dir/$ko.ko"; then
 		cp "$ko_dir/$ko.ko" "lib/modules/$PD_KVER/extra/"

@@ -10,6 +10,7 @@
 #   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
 #       or -S) if absent; after QEMU exits it holds what the guest wrote
 #   -S  size of a dump disk created here (truncate(1) SIZE: 40M, 2G, …)
+#   -A  attach the dump disk to q35's AHCI controller (/dev/sda) instead
 #   -N  attach the dump disk as an NVMe controller (/dev/nvme0n1) instead
 #   -m  marker word for the guest to leave in its log and process list
 #   -l  console log (default: next to DUMP.img, console.log)
@@ -32,8 +33,8 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
-scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G
-while getopts 's:m:d:l:i:t:qDa:R:NS:' opt; do
+scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G sata=0
+while getopts 's:m:d:l:i:t:qDa:R:NAS:' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -46,6 +47,7 @@ while getopts 's:m:d:l:i:t:qDa:R:NS:' opt; do
 	a) extra=$OPTARG ;;
 	R) ref=$(realpath -m "$OPTARG") ;;
 	N) nvme=1 ;;
+	A) sata=1 ;;
 	S) size=$OPTARG ;;
 	*) sed -n '2,29s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
@@ -78,13 +80,17 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 [ -z "$marker" ] || append+=" pd.marker=$marker"
 [ "$dev" = 0 ] || append+=" pd.dev=1"
 [ "$nvme" = 0 ] || append+=" pd.disk=nvme"
+[ "$sata" = 0 ] || append+=" pd.disk=sata"
 [ -z "$extra" ] || append+=" $extra"
 
 # shellcheck disable=SC2054 # commas are QEMU's, inside one argument
 # Explicit PCI slots and serials keep vda/vdb in this order. cache=writeback
 # goes through the host page cache, so what the guest wrote is in the
 # image file once QEMU has exited.
-qemu=(qemu-system-x86_64 -machine pc -accel tcg -m 1G -smp 2
+# The SATA dump disk hangs off q35's built-in AHCI controller (00:1f.2).
+machine=pc
+[ "$sata" = 0 ] || machine=q35
+qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m 1G -smp 2
 	-display none -vga none -nic none -serial stdio
 	-no-reboot
 	-kernel "$PD_VMLINUZ" -initrd "$initrd" -append "$append"
@@ -94,6 +100,8 @@ qemu=(qemu-system-x86_64 -machine pc -accel tcg -m 1G -smp 2
 # shellcheck disable=SC2054
 if [ "$nvme" = 1 ]; then
 	qemu+=(-device nvme,drive=dump,serial=pddump,addr=0x5)
+elif [ "$sata" = 1 ]; then
+	qemu+=(-device ide-hd,drive=dump,bus=ide.0,serial=pddump)
 else
 	qemu+=(-device virtio-blk-pci,drive=dump,serial=pddump,addr=0x5)
 fi
