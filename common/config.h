@@ -8,6 +8,12 @@
 //	DUMPADM_CSAVE=on		save compressed: on | off
 //	DUMPADM_COMPRESSION=zstd	page compression: zstd | lzo | none
 //	DUMPADM_LEVEL=1			compression level
+//	DUMPADM_MINFREE=10%		free space savecore leaves (KiB, or
+//					k, m, g, %); empty: the savecore
+//					directory's minfree file or 1 MiB
+//
+// The keys and their spellings are stable: savecore reads the file, and
+// systemd's savecore.service reads it as an EnvironmentFile.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +31,7 @@ struct DumpConfig {
 	bool csave = true;
 	uint32_t compression = 0;	// enum pd_compression
 	int32_t level = 1;
+	std::string minfree;		// as given to -m; "" when unset
 
 	bool operator==(const DumpConfig &) const = default;
 };
@@ -55,5 +62,13 @@ const char *compression_name(uint32_t compression);
 std::optional<uint32_t> parse_compression(std::string_view s);
 // Valid levels: zstd 1..22; lzo and none ignore it.
 bool compression_level_ok(uint32_t compression, int32_t level);
+
+// A minfree value as savecore takes it (savecore/minfree.h): a number of
+// KiB, or one with a k, m, g or % (at most 100) suffix.
+bool minfree_valid(std::string_view s);
+// Writes <savedir>/minfree (creating the directory, mode 0700, its
+// parents 0755) as
+// illumos's dumpadm -m does, so that savecore run by hand finds it too.
+void write_minfree_file(const std::string &savedir, const std::string &minfree);
 
 } // namespace pd

@@ -16,6 +16,7 @@ static constexpr uint16_t kVirtioVendor = 0x1af4;
 static constexpr uint16_t kVirtioBlkLegacy = 0x1001;
 static constexpr uint16_t kVirtioBlkModern = 0x1042;
 static constexpr uint32_t kPciClassNvme = 0x010802;
+static constexpr uint32_t kPciClassAhci = 0x010601;
 
 std::string PciFunction::address() const
 {
@@ -34,9 +35,21 @@ bool BlockDevice::is_nvme() const
 	return pci && pci->class_code == kPciClassNvme && nsid != 0;
 }
 
+bool BlockDevice::is_ahci() const
+{
+	return pci && pci->class_code == kPciClassAhci && ahci_port >= 0;
+}
+
+uint32_t BlockDevice::nvme_or_ahci_unit() const
+{
+	if (is_nvme())
+		return nsid;
+	return is_ahci() ? static_cast<uint32_t>(ahci_port) : 0;
+}
+
 bool BlockDevice::is_supported_controller() const
 {
-	return is_virtio_blk() || is_nvme();
+	return is_virtio_blk() || is_nvme() || is_ahci();
 }
 
 std::optional<PciFunction> parse_pci_address(const std::string &name)
@@ -100,6 +113,29 @@ static std::optional<PciFunction> find_pci_function(const std::string &sysfs_roo
 	return std::nullopt;
 }
 
+// libata numbers its ports from 1 ("ata3/ata_port/ata3/port_no"); AHCI
+// port registers are indexed from 0 in the same order.
+static int find_ata_port(const std::string &sysfs_root,
+			 const std::string &disk_sysfs)
+{
+	std::string root = real_path(sysfs_root);
+	std::string link = disk_sysfs + "/device";
+
+	if (!path_exists(link))
+		return -1;
+	for (std::string p = real_path(link);
+	     p.size() > root.size() && p.compare(0, root.size(), root) == 0;
+	     p = path_dirname(p)) {
+		std::string base = path_basename(p);
+		std::string attr = p + "/ata_port/" + base + "/port_no";
+		if (base.compare(0, 3, "ata") != 0 || !path_exists(attr))
+			continue;
+		uint64_t no = read_attr_u64(attr, 10);
+		return no >= 1 && no <= 32 ? static_cast<int>(no - 1) : -1;
+	}
+	return -1;
+}
+
 BlockDevice resolve_block_device(const std::string &sysfs_root,
 				 unsigned major, unsigned minor)
 {
@@ -131,6 +167,7 @@ BlockDevice resolve_block_device(const std::string &sysfs_root,
 	}
 	dev.disk_name = path_basename(dev.disk_sysfs_path);
 	dev.pci = find_pci_function(sysfs_root, dev.disk_sysfs_path);
+	dev.ahci_port = find_ata_port(sysfs_root, dev.disk_sysfs_path);
 	if (path_exists(dev.disk_sysfs_path + "/nsid"))
 		dev.nsid = static_cast<uint32_t>(read_attr_u64(dev.disk_sysfs_path + "/nsid", 10));
 	std::string queue = dev.disk_sysfs_path + "/queue/";
@@ -170,7 +207,7 @@ void require_supported_controller(const BlockDevice &dev,
 	else
 		what = "not behind a PCI function: " + dev.disk_sysfs_path;
 	throw Error(user_path + ": unsupported controller (" + what +
-		    "); supported: virtio-blk, NVMe");
+		    "); supported: virtio-blk, NVMe, AHCI (SATA)");
 }
 
 // Undoes the octal escapes of /proc/self/mounts ("\040" for a space).

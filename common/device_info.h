@@ -40,11 +40,15 @@ struct BlockDevice {
 	std::vector<std::string> partition_names;
 	std::optional<PciFunction> pci;	// none: not behind a PCI function
 	uint32_t nsid = 0;		// NVMe namespace of the disk, else 0
+	int ahci_port = -1;		// AHCI port of a SATA disk, else -1
 	uint32_t logical_block_size = 512;
 	uint32_t max_hw_bytes = 0;	// per-command limit; 0 if unknown
 
 	bool is_virtio_blk() const;
 	bool is_nvme() const;
+	bool is_ahci() const;
+	// What the capture module calls the unit: namespace or port.
+	uint32_t nvme_or_ahci_unit() const;
 	bool is_supported_controller() const;
 };
 

@@ -110,9 +110,11 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	}
 	req->start_sector = in.dev.start_sector;
 	req->nr_sectors = in.area_size / PD_SECTOR_SIZE;
-	req->nsid = in.dev.nsid;
+	req->unit = in.dev.nvme_or_ahci_unit();
 	req->lba_size = in.dev.logical_block_size;
 	req->max_xfer = in.dev.max_hw_bytes;
+	req->kernel_phys_start = in.kernel_image.start;
+	req->kernel_phys_end = in.kernel_image.end;
 	req->header = *h;
 	req->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	for (size_t i = 0; i < in.notes.addr.size() && i < PD_MAX_CPUS; i++)
@@ -225,6 +227,7 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 				  in.notes.addr.size() - in.notes.found,
 				  in.notes.addr.size());
 	in.boot_id = read_boot_id(paths.proc);
+	in.kernel_image = read_kernel_image_range(paths.proc);
 	in.nonce = random_nonce();
 	in.arm_time = static_cast<uint64_t>(::time(nullptr));
 	struct utsname uts;

@@ -9,6 +9,8 @@
 
 #include "common/config.h"
 #include "common/device_info.h"
+#include "dumpadm/kernel_image.h"
+#include "dumpadm/symtab.h"
 #include "dumpadm/system_state.h"
 #include "pd_format.h"
 #include "pd_ioctl.h"
@@ -36,9 +38,16 @@ struct ArmInputs {
 	Uuid boot_id{};
 	uint64_t arm_time = 0;
 	std::string release;
+	PhysRange kernel_image;		// from /proc/iomem; may be unknown
+	// The runtime symbol table; empty text: the header gets no SYMTAB.
+	SymbolTable symtab;
 };
 
 // Pure: the sealed ARMED header (sequence 1) and the matching request.
+// With a symbol table, the header gets a SYMTAB section of
+// symtab_capacity() bytes at the end of the area (pd_header_add_symtab())
+// whose length and crc32c describe the text; throws when the area is too
+// small for it.
 void build_arm(const ArmInputs &in, struct pd_header *h,
 	       struct pd_arm_request *req);
 

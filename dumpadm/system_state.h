@@ -16,6 +16,7 @@ struct SystemPaths {
 	std::string sysfs = "/sys";
 	std::string proc = "/proc";
 	std::string capture_dev = "/dev/panicdump";
+	std::string modules = "/lib/modules";	// <modules>/<release>/modules.dep
 };
 
 using Uuid = std::array<uint8_t, 16>;

@@ -92,6 +92,37 @@ enum pd_header_error pd_header_check(const struct pd_header *h,
 	return PD_HDR_OK;
 }
 
+int pd_header_add_symtab(struct pd_header *h, uint64_t capacity)
+{
+	struct pd_section *k = pd_header_section(h, PD_SECT_KDUMP);
+	struct pd_section *s;
+	uint64_t end;
+
+	if (!k || pd_header_section(h, PD_SECT_SYMTAB) ||
+	    h->nr_sections >= PD_MAX_SECTIONS || h->area_size < PD_BLOCK_SIZE)
+		return -1;
+	end = pd_trailer_offset(h->area_size);
+	if (capacity < 2 * PD_BLOCK_SIZE || capacity % PD_BLOCK_SIZE)
+		return -1;
+	if (k->offset > end || k->capacity != end - k->offset ||
+	    k->capacity < PD_SYMTAB_MIN_KDUMP ||
+	    capacity > k->capacity - PD_SYMTAB_MIN_KDUMP)
+		return -1;
+	k->capacity -= capacity;
+	s = &h->sections[h->nr_sections++];
+	memset(s, 0, sizeof(*s));
+	s->type = PD_SECT_SYMTAB;
+	s->offset = end - capacity;
+	s->capacity = capacity;
+	return 0;
+}
+
+void pd_symtab_block_seal(struct pd_symtab_block *b)
+{
+	b->block_crc32c = pd_crc32c(0, b, offsetof(struct pd_symtab_block,
+						   block_crc32c));
+}
+
 const char *pd_header_error_str(enum pd_header_error e)
 {
 	switch (e) {

@@ -149,6 +149,61 @@ enum pd_header_error pd_header_check(const struct pd_header *h,
 const char *pd_header_error_str(enum pd_header_error e);
 const char *pd_state_str(uint32_t state);
 
+/*
+ * The SYMTAB section: the runtime symbol table (System.map text, sorted
+ * by address, KASLR applied, module symbols included) that dumpadm reads
+ * from /proc/kallsyms and writes at arm time. It sits at the end of the
+ * area, just before the trailing header, and its last block holds a
+ * struct pd_symtab_block describing it, so savecore finds it at
+ * pd_symtab_block_offset() even in a header that does not list it.
+ */
+#define PD_SYMTAB_MAGIC		"PDSYMTAB"
+#define PD_SYMTAB_VERSION	1
+#define PD_SYMTAB_BLOCK_SIZE	256U
+/* The least capacity pd_header_add_symtab() leaves the KDUMP section. */
+#define PD_SYMTAB_MIN_KDUMP	(1ULL << 20)
+
+struct pd_symtab_block {
+	char magic[PD_MAGIC_LEN];	/* PD_SYMTAB_MAGIC, no NUL */
+	uint32_t version;		/* PD_SYMTAB_VERSION */
+	uint32_t block_size;		/* PD_SYMTAB_BLOCK_SIZE */
+	uint64_t offset;		/* area offset of the section and its text */
+	uint64_t capacity;		/* section bytes, this block's 4096 included */
+	uint64_t length;		/* text bytes at offset */
+	uint32_t text_crc32c;		/* over the length text bytes */
+	uint32_t nr_symbols;		/* lines of text */
+	uint8_t nonce[16];		/* the ARMED header's: ties it to one arm */
+	uint8_t boot_id[16];
+	uint64_t arm_time;
+	char release[65];		/* NUL-terminated */
+	char reserved0[7];
+	uint8_t reserved1[92];
+	uint32_t block_crc32c;		/* over every byte before it */
+};
+PD_STATIC_ASSERT(sizeof(struct pd_symtab_block) == PD_SYMTAB_BLOCK_SIZE,
+		 "pd_symtab_block size");
+
+/* Where the pd_symtab_block lives: the block before the trailing header. */
+static inline uint64_t pd_symtab_block_offset(uint64_t area_size)
+{
+	return pd_trailer_offset(area_size) - PD_BLOCK_SIZE;
+}
+
+/*
+ * Adds a SYMTAB section of capacity bytes (a multiple of PD_BLOCK_SIZE,
+ * at least two blocks) at the end of the area, before the trailing
+ * header, and shrinks the KDUMP section by as much. dumpadm calls it
+ * after pd_header_init(); the module takes the result whole from the arm
+ * request. Returns 0, or -1 (h unchanged) when h has no KDUMP
+ * section reaching the trailing header, already has a SYMTAB section, has
+ * no free section slot, or would leave KDUMP less than
+ * PD_SYMTAB_MIN_KDUMP.
+ */
+int pd_header_add_symtab(struct pd_header *h, uint64_t capacity);
+
+/* Recomputes block_crc32c. */
+void pd_symtab_block_seal(struct pd_symtab_block *b);
+
 PD_EXTERN_C_END
 
 #endif /* PD_FORMAT_H */

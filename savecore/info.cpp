@@ -47,6 +47,11 @@ std::string format_info(const struct pd_header &h, const KdumpImage *img,
 		{ "compression", compression },
 		{ "content", content_name(h.content) },
 		{ "incomplete", s.incomplete ? "yes" : "no" },
+		{ "capture", h.state == PD_STATE_DUMPING ?
+			     "unfinished (header state dumping: the module did not finish)" :
+			     "finished" },
+		{ "vmcore format", s.vmcore_format },
+		{ "symbol table", s.symtab },
 		{ "dump device", s.device },
 		{ "savecore time", when(s.save_time) },
 	};

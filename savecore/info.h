@@ -14,7 +14,9 @@ struct KdumpImage;
 struct DumpSummary {
 	std::string device;		// where savecore read it
 	int64_t save_time = 0;		// seconds since the epoch
-	bool incomplete = false;	// PD_DUMP_F_INCOMPLETE or fixed descs
+	bool incomplete = false;	// PD_DUMP_F_INCOMPLETE, DUMPING or fixed descs
+	std::string vmcore_format;	// "kdump-compressed", "ELF64 ...", "none"
+	std::string symtab;		// "System.map.N (M symbols)" or "none: why"
 };
 
 // img is nullptr when the module wrote no image (the log was saved alone).

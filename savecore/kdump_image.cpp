@@ -129,8 +129,24 @@ void check_notes(const Checker &c, KdumpImage &img, const std::vector<uint8_t> &
 		const char *name = reinterpret_cast<const char *>(notes.data() + pos + 12);
 		if (nhdr[2] == KDUMP_NT_PRSTATUS && nhdr[0] == 5 && !std::memcmp(name, "CORE", 5))
 			img.nr_prstatus++;
+		if (nhdr[0] == 11 && !std::memcmp(name, "VMCOREINFO", 11)) {
+			img.vmcoreinfo_note = true;
+			uint64_t text = (uint64_t)img.sub.offset_note + pos + 12 + 12;
+			if (text != (uint64_t)img.sub.offset_vmcoreinfo ||
+			    nhdr[1] != img.sub.size_vmcoreinfo)
+				img.warnings.push_back(strprintf("offset_vmcoreinfo/size_vmcoreinfo at +%zu: expected 0x%llx+0x%x (the VMCOREINFO note), found 0x%llx+0x%llx",
+								 (size_t)SUB_OFF(offset_vmcoreinfo),
+								 (unsigned long long)text, nhdr[1],
+								 (unsigned long long)img.sub.offset_vmcoreinfo,
+								 (unsigned long long)img.sub.size_vmcoreinfo));
+		}
 		pos += size;
 	}
+	img.notes_used = pos;
+	if (!img.vmcoreinfo_note)
+		img.warnings.push_back(strprintf("the notes at +0x%llx (0x%llx bytes) have no VMCOREINFO note; crash and drgn need it to find the kernel's symbols",
+						 (unsigned long long)img.sub.offset_note,
+						 (unsigned long long)img.sub.size_note));
 	if (img.nr_prstatus != (uint32_t)img.header.nr_cpus)
 		img.warnings.push_back(strprintf("the image has %u PRSTATUS notes for %d CPUs",
 						 img.nr_prstatus, img.header.nr_cpus));
@@ -155,16 +171,28 @@ uint64_t count_dumpable(const Checker &c, const KdumpImage &img)
 	return count;
 }
 
-bool desc_ok(const KdumpImage &img, const struct kdump_page_desc &d)
+// The PFN whose bitmap-2 bit has rank idx (the desc's page).
+uint64_t pfn_of_desc(const Checker &c, const KdumpImage &img, uint64_t idx)
 {
-	if (d.offset == 0)
-		return true;	// crash: PAGE_INCOMPLETE
-	uint64_t off = static_cast<uint64_t>(d.offset);
-	if (d.offset < 0 || off < img.desc_end || d.size == 0 || d.size > kBlock)
-		return false;
-	if (d.flags == 0 && d.size != kBlock)
-		return false;
-	return off <= img.length && d.size <= img.length - off;
+	uint64_t bytes = (img.max_mapnr + 7) / 8;
+	std::vector<uint8_t> buf(std::min<uint64_t>(bytes, kScanChunk));
+	uint64_t seen = 0;
+
+	for (uint64_t done = 0; done < bytes;) {
+		size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), bytes - done));
+		c.read(buf.data(), n, img.off_bitmap2 + done);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t k = static_cast<uint64_t>(std::popcount(buf[i]));
+			if (seen + k > idx) {
+				for (unsigned bit = 0; bit < 8; bit++)
+					if ((buf[i] >> bit & 1) && seen++ == idx)
+						return (done + i) * 8 + bit;
+			}
+			seen += k;
+		}
+		done += n;
+	}
+	return ~0ULL;
 }
 
 // Finds written descs whose page lies outside the image.
@@ -174,22 +202,79 @@ void scan_descs(const Checker &c, KdumpImage &img)
 	uint64_t whole = (img.length - img.off_desc) / dsz;	// not cut by the end
 	uint64_t n_scan = std::min({ img.descs_written, img.nr_descs, whole });
 	std::vector<struct kdump_page_desc> buf(std::min<uint64_t>(n_scan, kScanChunk / dsz));
+	uint64_t zero_page = (img.desc_end + kBlock - 1) / kBlock * kBlock;
+	std::string first;
+	uint64_t first_idx = 0;
 
 	for (uint64_t i = 0; i < n_scan;) {
 		size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), n_scan - i));
 		c.read(buf.data(), n * sizeof(buf[0]),
 		       img.off_desc + i * sizeof(buf[0]));
-		for (size_t j = 0; j < n; j++)
-			if (!desc_ok(img, buf[j]))
-				img.bad_descs.push_back(i + j);
+		for (size_t j = 0; j < n; j++) {
+			const struct kdump_page_desc &d = buf[j];
+			std::string why = desc_problem(img, d);
+			if (why.empty()) {
+				img.zero_descs += (uint64_t)d.offset == zero_page && d.flags == 0;
+				continue;
+			}
+			if (first.empty()) {
+				first_idx = i + j;
+				first = strprintf("offset 0x%llx size %u flags 0x%x: ",
+						  (unsigned long long)d.offset, d.size, d.flags) + why;
+			}
+			img.bad_descs.push_back(i + j);
+		}
 		i += n;
 	}
+	img.descs_scanned = n_scan;
 	// A written desc cut by the end of the image is zeroed as well.
-	if (n_scan == whole && whole < std::min(img.descs_written, img.nr_descs))
+	if (n_scan == whole && whole < std::min(img.descs_written, img.nr_descs)) {
+		if (first.empty()) {
+			first_idx = whole;
+			first = strprintf("cut by the end of the image at 0x%llx",
+					  (unsigned long long)img.length);
+		}
 		img.bad_descs.push_back(whole);
+	}
+	if (!first.empty())
+		img.first_bad_desc = strprintf("desc %llu (pfn %llu) at +0x%llx: ",
+					       (unsigned long long)first_idx,
+					       (unsigned long long)pfn_of_desc(c, img, first_idx),
+					       (unsigned long long)(img.off_desc + first_idx * dsz)) +
+				     first;
 }
 
 } // namespace
+
+std::string desc_problem(const KdumpImage &img, const struct kdump_page_desc &d)
+{
+	auto hex = [](uint64_t v) { return strprintf("0x%llx", (unsigned long long)v); };
+
+	if (d.offset == 0)
+		return "";	// crash: PAGE_INCOMPLETE
+	uint64_t off = static_cast<uint64_t>(d.offset);
+	if (d.offset < 0 || off < img.desc_end || off >= img.length)
+		return "offset: expected within the page data [" + hex(img.desc_end) + ", " +
+		       hex(img.length) + ")";
+	if (d.size == 0 || d.size > kBlock)
+		return "size: expected 1..4096";
+	if (d.flags != 0 && d.flags != DUMP_DH_COMPRESSED_ZLIB &&
+	    d.flags != DUMP_DH_COMPRESSED_LZO && d.flags != DUMP_DH_COMPRESSED_SNAPPY &&
+	    d.flags != DUMP_DH_COMPRESSED_ZSTD)
+		return "flags: expected 0 (raw) or one of 0x1 0x2 0x4 0x20";
+	if (d.flags == 0 && d.size != kBlock)
+		return "size: expected 4096 for a raw page";
+	if (d.size > img.length - off)
+		return "offset+size: expected within the image length " + hex(img.length) +
+		       ", found " + hex(off + d.size);
+	return "";
+}
+
+bool desc_usable(const KdumpImage &img, uint64_t i)
+{
+	return i < img.descs_scanned &&
+	       !std::binary_search(img.bad_descs.begin(), img.bad_descs.end(), i);
+}
 
 std::string KdumpImage::info(const std::string &key) const
 {
@@ -246,8 +331,10 @@ KdumpImage validate_kdump(const DumpArea &area, uint64_t base, uint64_t length,
 	img.vmcoreinfo = parse_vmcoreinfo(std::string_view(
 		reinterpret_cast<const char *>(notes.data()) + vi,
 		img.sub.size_vmcoreinfo));
-	if (img.vmcoreinfo.empty())
-		img.warnings.push_back("the VMCOREINFO note is empty");
+	if (img.vmcoreinfo.empty() && img.vmcoreinfo_note)
+		img.warnings.push_back(strprintf("the VMCOREINFO text at +0x%llx (0x%llx bytes) has no KEY=VALUE line",
+						 (unsigned long long)img.sub.offset_vmcoreinfo,
+						 (unsigned long long)img.sub.size_vmcoreinfo));
 
 	img.nr_descs = count_dumpable(c, img);
 	img.desc_end = img.off_desc + img.nr_descs * sizeof(struct kdump_page_desc);
@@ -276,8 +363,8 @@ KdumpImage validate_kdump(const DumpArea &area, uint64_t base, uint64_t length,
 						 (unsigned long long)img.nr_descs));
 	scan_descs(c, img);
 	if (!img.bad_descs.empty())
-		img.warnings.push_back(strprintf("%zu page descriptors point outside the image; zeroed (crash shows those pages as incomplete)",
-						 img.bad_descs.size()));
+		img.warnings.push_back(strprintf("%zu page descriptors are invalid or point outside the image; zeroed (crash shows those pages as incomplete); the first: ",
+						 img.bad_descs.size()) + img.first_bad_desc);
 
 	bool flagged = img.header.status & DUMP_DH_COMPRESSED_INCOMPLETE;
 	img.set_incomplete = !flagged && (incomplete || !img.bad_descs.empty());

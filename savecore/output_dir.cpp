@@ -42,6 +42,15 @@ uint64_t OutputDir::free_bytes() const
 	return static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
 }
 
+uint64_t OutputDir::total_bytes() const
+{
+	struct statvfs sv;
+
+	if (::statvfs(path_.c_str(), &sv) < 0)
+		throw_errno(path_ + ": statvfs");
+	return static_cast<uint64_t>(sv.f_blocks) * sv.f_frsize;
+}
+
 PendingFile::PendingFile(const OutputDir &dir, const std::string &name)
 	: dir_(dir.path()), tmp_(dir.file("." + name + ".tmp")),
 	  final_(dir.file(name))

@@ -24,6 +24,8 @@ public:
 	void write_bounds(uint64_t n) const;
 	// Free bytes for new files (f_bavail * f_frsize).
 	uint64_t free_bytes() const;
+	// The file system's size (f_blocks * f_frsize), for minfree's %.
+	uint64_t total_bytes() const;
 
 private:
 	std::string path_;

@@ -7,23 +7,36 @@
 #include <optional>
 #include <ostream>
 #include <syslog.h>
+#include <unistd.h>
 #include <vector>
 
 #include "common/config.h"
 #include "common/dump_area.h"
 #include "common/error.h"
 #include "crc32c.h"
+#include "savecore/elf_writer.h"
 #include "savecore/info.h"
 #include "savecore/kdump_image.h"
+#include "savecore/kdump_pages.h"
+#include "savecore/minfree.h"
 #include "savecore/output_dir.h"
+#include "savecore/progress.h"
+#include "savecore/symtab_section.h"
 
 namespace pd {
 
 namespace {
 
 constexpr size_t kCopyChunk = 4ULL << 20;
-// Left free on the savecore file system after the files are written.
-constexpr uint64_t kMinFree = 1ULL << 20;
+// info.N, bounds and file system metadata, beyond the files' data.
+constexpr uint64_t kSlack = 64ULL << 10;
+
+// A dump the module did not finish writing (it died, or the machine was
+// reset, mid-dump) is saved as far as it goes.
+bool unfinished(const struct pd_header &h)
+{
+	return h.state == PD_STATE_DUMPING;
+}
 
 class Saver {
 public:
@@ -37,9 +50,13 @@ private:
 	const HeaderCopy &pick_header(const HeaderPair &hp);
 	std::optional<KdumpImage> check_image(const HeaderCopy &used);
 	std::string read_log(const struct pd_header &h);
+	SymtabResult check_symtab(const struct pd_header &h);
+	void check_space(const OutputDir &dir, uint64_t need, const DumpConfig &cfg);
 	uint64_t pick_number(const OutputDir &dir);
 	void copy_vmcore(const KdumpImage &img, const OutputDir &dir,
 			 const std::string &name);
+	void write_elf_vmcore(const ElfPlan &plan, KdumpPages &pages,
+			      const OutputDir &dir, const std::string &name);
 	void write_text(const OutputDir &dir, const std::string &name,
 			const std::string &text);
 	void mark_saved(const HeaderPair &hp, const HeaderCopy &used);
@@ -126,20 +143,68 @@ void Saver::copy_vmcore(const KdumpImage &img, const OutputDir &dir,
 {
 	PendingFile file(dir, name);
 	std::vector<uint8_t> buf(kCopyChunk);
+	Progress progress(err_, opts_.progress, name, img.length);
 
-	for (uint64_t pos = 0; pos < img.out_length;) {
+	for (uint64_t pos = 0; pos < img.length;) {
 		size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(),
-								  img.out_length - pos));
-		size_t from_area = pos < img.length ?
-			static_cast<size_t>(std::min<uint64_t>(n, img.length - pos)) : 0;
-		if (from_area)
-			area_->read(buf.data(), from_area, img.base + pos);
-		std::fill(buf.begin() + from_area, buf.begin() + n, 0);
+								  img.length - pos));
+		area_->read(buf.data(), n, img.base + pos);
 		patch_vmcore_chunk(img, pos, buf.data(), n);
 		file.write(buf.data(), n);
 		pos += n;
+		progress.update(pos, pos);
 	}
+	// The rest of a desc table the image was cut inside: zeros, as a hole.
+	if (img.out_length > img.length &&
+	    ::ftruncate(file.fd(), static_cast<off_t>(img.out_length)) < 0)
+		throw_errno(file.tmp_path() + ": ftruncate");
+	progress.finish(img.length);
 	file.commit();
+}
+
+void Saver::write_elf_vmcore(const ElfPlan &plan, KdumpPages &pages,
+			     const OutputDir &dir, const std::string &name)
+{
+	PendingFile file(dir, name);
+	Progress progress(err_, opts_.progress, name, pages.image().nr_descs);
+
+	write_elf(plan, pages, file.fd(), file.tmp_path(), progress);
+	file.commit();
+}
+
+SymtabResult Saver::check_symtab(const struct pd_header &h)
+{
+	SymtabResult sym = read_symtab(*area_, h);
+
+	if (sym.ok)
+		verbose(strprintf("symbol table@0x%llx: %u symbols, %llu bytes",
+				  (unsigned long long)sym.offset, sym.nr_symbols,
+				  (unsigned long long)sym.text.size()));
+	else if (sym.warn)
+		warn(sym.problem + "; no System.map saved (the vmcore is not affected)");
+	else
+		verbose(device_ + ": " + sym.problem);
+	return sym;
+}
+
+// minfree: what must stay free once the files are written.
+void Saver::check_space(const OutputDir &dir, uint64_t need, const DumpConfig &cfg)
+{
+	MinFree mf = load_minfree(opts_.minfree, cfg.minfree, config_path(opts_.config_root),
+				  dir.path());
+	uint64_t keep = mf.resolve(dir.total_bytes());
+	uint64_t avail = dir.free_bytes();
+
+	if (avail >= need && avail - need >= keep)
+		return;
+	std::string why = mf.source == "default" ?
+		"savecore keeps " + human_size(keep) + " free" :
+		"minfree (" + mf.describe() + ", from " + mf.source + ") keeps " +
+		human_size(keep) + " free";
+	throw Error(strprintf("%s: not enough space: the dump needs %s and %s, but only %s is free; "
+			      "the dump stays on %s (free some space, or lower minfree, and run savecore again)",
+			      dir.path().c_str(), human_size(need).c_str(), why.c_str(),
+			      human_size(avail).c_str(), device_.c_str()));
 }
 
 void Saver::write_text(const OutputDir &dir, const std::string &name,
@@ -159,6 +224,9 @@ void Saver::mark_saved(const HeaderPair &hp, const HeaderCopy &used)
 	for (const HeaderCopy *c : { &hp.primary, &hp.trailer })
 		if (c->valid())
 			seq = std::max(seq, c->h.sequence);
+	// An unfinished dump stays known as incomplete for saves with -d.
+	if (unfinished(h))
+		h.dump_flags |= PD_DUMP_F_INCOMPLETE;
 	h.state = PD_STATE_SAVED;
 	h.sequence = seq + 1;
 	pd_header_seal(&h);
@@ -179,7 +247,7 @@ const HeaderCopy *Saver::open_dump(const DumpConfig &cfg, HeaderPair &hp)
 	const HeaderCopy &used = pick_header(hp);
 	const struct pd_header &h = used.h;
 
-	bool unsaved = h.state == PD_STATE_COMPLETE;
+	bool unsaved = h.state == PD_STATE_COMPLETE || unfinished(h);
 	if (opts_.check_only && !unsaved)
 		throw Error(strprintf("no dump on %s (state %s)", device_.c_str(),
 				      pd_state_str(h.state)), ErrorKind::NoDump);
@@ -197,8 +265,13 @@ std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
 {
 	const struct pd_header &h = used.h;
 	const struct pd_section *ks = find_section(h, PD_SECT_KDUMP);
-	bool incomplete = h.dump_flags & PD_DUMP_F_INCOMPLETE;
+	bool incomplete = (h.dump_flags & PD_DUMP_F_INCOMPLETE) || unfinished(h);
 
+	if (unfinished(h))
+		warn(strprintf("%s: %s header@0x%llx: state at +%zu: expected complete, found dumping: "
+			       "the capture module did not finish (the machine was reset or the module died mid-dump); saving what it wrote",
+			       device_.c_str(), used.name, (unsigned long long)used.offset,
+			       offsetof(struct pd_header, state)));
 	if (!ks)
 		throw Error(strprintf("%s: %s header@0x%llx: no kdump section (type %u) in %u sections",
 				      device_.c_str(), used.name,
@@ -208,11 +281,16 @@ std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
 		warn("the capture module wrote no kdump image (the kernel log may say why); saving the log only");
 		return std::nullopt;
 	}
-	if (incomplete)
+	if (incomplete && !unfinished(h))
 		warn("the dump is incomplete (the capture module ran out of room or time); pages it did not write show as incomplete in crash");
+	else if (incomplete)
+		warn("the dump is incomplete; pages the capture module did not write show as incomplete in crash");
 
+	// The module zeroes the desc table first and writes every slot it
+	// reaches (the kernel image's first): no count of written descs
+	// marks a prefix, and unwritten slots are already empty.
 	KdumpImage img = validate_kdump(*area_, ks->offset, ks->length, incomplete,
-					h.dumped_pages);
+					incomplete ? UINT64_MAX : h.dumped_pages);
 	for (const auto &w : img.warnings)
 		warn(device_ + ": kdump image: " + w);
 	verbose(strprintf("kdump image@0x%llx: %llu bytes, max_mapnr %llu, %llu dumpable pages, %u CPU notes, release %s",
@@ -240,7 +318,8 @@ int Saver::run()
 	const struct pd_header &h = used.h;
 	std::string panic = printable(h.panic_string, sizeof(h.panic_string));
 	if (opts_.check_only) {
-		out_ << "savecore: unsaved dump on " << device_ << " from "
+		out_ << "savecore: unsaved " << (unfinished(h) ? "incomplete " : "")
+		     << "dump on " << device_ << " from "
 		     << iso8601_utc(static_cast<int64_t>(h.crash_time)) << ": "
 		     << panic << "\n";
 		return kSaveOk;
@@ -249,28 +328,59 @@ int Saver::run()
 	// Check everything before writing anything.
 	std::optional<KdumpImage> img = check_image(used);
 	std::string log = read_log(h);
-	uint64_t vmcore_bytes = img ? img->out_length : 0;
+	SymtabResult sym = check_symtab(h);
+	std::unique_ptr<KdumpPages> pages;
+	std::optional<ElfPlan> plan;
+	if (img && opts_.format == VmcoreFormat::Elf) {
+		pages = std::make_unique<KdumpPages>(*area_, *img);
+		plan = plan_elf(*area_, *pages, sym.ok ? sym.text : std::string(),
+				img->set_incomplete ||
+				(img->header.status & DUMP_DH_COMPRESSED_INCOMPLETE) ||
+				(h.dump_flags & PD_DUMP_F_INCOMPLETE) || unfinished(h));
+		for (const auto &w : plan->warnings)
+			warn(device_ + ": ELF output: " + w);
+		for (const auto &d : plan->details)
+			verbose(d);
+	}
+	uint64_t vmcore_bytes = !img ? 0 : plan ? plan->file_size : img->out_length;
+	uint64_t vmcore_disk = !img ? 0 : plan ? plan->disk_bytes : img->length;
 
 	OutputDir dir(opts_.directory.empty() ? cfg.savedir : opts_.directory);
 	dir.create();
-	uint64_t need = vmcore_bytes + log.size() + kMinFree;
-	uint64_t avail = dir.free_bytes();
-	if (avail < need)
-		throw Error(strprintf("%s: not enough space for the dump (need %s, %s free)",
-				      dir.path().c_str(), human_size(need).c_str(),
-				      human_size(avail).c_str()));
+	// dumpadm.conf's DUMPADM_MINFREE applies even with -f and a directory.
+	if (!opts_.dumpfile.empty() && !opts_.directory.empty() &&
+	    !(opts_.minfree && !trim(*opts_.minfree).empty())) {
+		try {
+			cfg = load_config(opts_.config_root);
+		} catch (const Error &e) {
+			warn(std::string(e.what()) + "; its DUMPADM_MINFREE does not apply");
+		}
+	}
+	check_space(dir, vmcore_disk + log.size() + (sym.ok ? sym.text.size() : 0) + kSlack, cfg);
 
 	uint64_t n = pick_number(dir);
 	std::string suffix = strprintf(".%llu", (unsigned long long)n);
 	DumpSummary sum;
 	sum.device = device_;
 	sum.save_time = static_cast<int64_t>(::time(nullptr));
-	sum.incomplete = (h.dump_flags & PD_DUMP_F_INCOMPLETE) ||
+	sum.incomplete = (h.dump_flags & PD_DUMP_F_INCOMPLETE) || unfinished(h) ||
 			 (img && !img->bad_descs.empty());
+	sum.vmcore_format = !img ? "none" : plan ? "ELF64 core (uncompressed, sparse)" :
+			    "kdump-compressed";
+	sum.symtab = sym.ok ? strprintf("System.map%s (%u symbols)", suffix.c_str(),
+					sym.nr_symbols) :
+			      "none: " + sym.problem;
 
-	if (img) {
+	if (img && plan) {
+		write_elf_vmcore(*plan, *pages, dir, "vmcore" + suffix);
+		verbose("wrote " + dir.file("vmcore" + suffix));
+	} else if (img) {
 		copy_vmcore(*img, dir, "vmcore" + suffix);
 		verbose("wrote " + dir.file("vmcore" + suffix));
+	}
+	if (sym.ok) {
+		write_text(dir, "System.map" + suffix, sym.text);
+		verbose("wrote " + dir.file("System.map" + suffix));
 	}
 	write_text(dir, "dmesg" + suffix, log);
 	verbose("wrote " + dir.file("dmesg" + suffix));
@@ -282,8 +392,11 @@ int Saver::run()
 	mark_saved(hp, used);
 	verbose(device_ + ": marked the dump saved");
 
-	std::string what = img ? "vmcore" + suffix + " (" + human_size(vmcore_bytes) + ")" :
+	std::string what = img ? "vmcore" + suffix + " (" + (plan ? "ELF, " : "") +
+				 human_size(vmcore_bytes) + (plan ? " sparse" : "") + ")" :
 			   "dmesg" + suffix + " (no vmcore)";
+	if (sym.ok)
+		what += ", System.map" + suffix;
 	out_ << "savecore: saved " << what << " from " << device_ << " to "
 	     << dir.path() << "\n";
 	if (opts_.syslog) {

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 // savecore as a library call: find the dump on the device (or an image of
-// it), check it, write vmcore.N, dmesg.N and info.N, mark it SAVED.
+// it), check it, write vmcore.N, System.map.N, dmesg.N and info.N, mark
+// it SAVED.
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 namespace pd {
+
+enum class VmcoreFormat {
+	Kdump,		// the kdump-compressed image as the module wrote it
+	Elf,		// ELF64 ET_CORE, uncompressed, sparse
+};
 
 struct SaveOptions {
 	bool verbose = false;		// -v
@@ -16,6 +23,11 @@ struct SaveOptions {
 	std::string directory;		// default DUMPADM_SAVDIR
 	std::string config_root;	// where etc/dumpadm.conf is; "" = /
 	bool syslog = true;		// log the panic string
+	VmcoreFormat format = VmcoreFormat::Kdump;	// --format
+	bool progress = false;		// draw a progress line on err
+	// DUMPADM_MINFREE from the environment; nullopt: unset, then the
+	// savecore directory's minfree file applies.
+	std::optional<std::string> minfree;
 };
 
 // Exit statuses.

@@ -8,7 +8,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 pkgs=(
 	# userspace tools (dumpadm, savecore) and their unit tests
-	build-essential cmake pkg-config g++ libzstd-dev libelf-dev
+	build-essential cmake pkg-config g++ libzstd-dev libelf-dev liblzo2-dev
+	clang libclang-rt-14-dev
 	libcli11-dev libgtest-dev libgmock-dev
 	# out-of-tree kernel modules (panicdump.ko, pdtest.ko)
 	make gcc bc kmod

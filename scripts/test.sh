@@ -4,7 +4,7 @@
 #   2. fetch and cache the guest kernel (qemu/kernel.sh)
 #   3. build panicdump.ko, pdtest.ko (against the guest kernel's headers),
 #      dumpadm and savecore
-#   4. unit tests (ctest)
+#   4. unit tests (ctest), then savecore's parser under libFuzzer
 #   5. end-to-end QEMU scenarios (tests/e2e/run.sh): panicdump's dumps, read
 #      by crash and drgn; then one reference run where QEMU writes the dump,
 #      which checks the harness and the readers independently of panicdump
@@ -67,11 +67,11 @@ else
 	notes+=("unit: ctest gave no summary (status $unit_rc), see out/ctest.log")
 fi
 
-# e2e: each run prints "N passed, M failed[, K skipped]" last.
-e2e() {
+# A suite prints "N passed, M failed[, K skipped]" last.
+suite() {
 	local name=$1 rc=0 line
 	shift
-	PD_KVER=$pd_kver bash tests/e2e/run.sh "$@" 2>&1 | tee "out/$name.log" || rc=$?
+	"$@" 2>&1 | tee "out/$name.log" || rc=$?
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "out/$name.log" | tail -n1 || true)
 	if [ -z "$line" ]; then
 		failed=$((failed + 1))
@@ -91,6 +91,14 @@ e2e() {
 		notes+=("$name: exited $rc")
 	fi
 }
+e2e() {
+	local name=$1
+	shift
+	suite "$name" env PD_KVER="$pd_kver" bash tests/e2e/run.sh "$@"
+}
+
+stage "fuzz: savecore's parser under libFuzzer (${PD_FUZZ_SECONDS:-60} s)"
+suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio and NVMe, 6.1 and 6.12 (tests/e2e/run.sh "full").

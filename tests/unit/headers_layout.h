@@ -39,6 +39,10 @@ size_t pd_layout_cxx20(uint64_t *out, size_t max);
 			offsetof(struct kdump_disk_header, nr_cpus),		\
 			offsetof(struct kdump_sub_header, max_mapnr_64),	\
 			PD_IOC_ARM, PD_IOC_DISARM, PD_IOC_STATUS,		\
+			sizeof(struct pd_symtab_block),				\
+			offsetof(struct pd_symtab_block, nonce),		\
+			offsetof(struct pd_symtab_block, release),		\
+			offsetof(struct pd_symtab_block, block_crc32c),		\
 		};								\
 		size_t i, n = sizeof(v) / sizeof(v[0]);				\
 		for (i = 0; i < n && i < (max); i++)				\

@@ -24,6 +24,16 @@ namespace {
 
 constexpr uint64_t kSize = 16ULL << 20;
 
+// /proc/kallsyms as the kernel prints it: core symbols sorted, module
+// symbols after them with their module, not in address order.
+constexpr const char *kKallsyms =
+	"ffffffff9e000000 T _text\n"
+	"ffffffff9e000000 T startup_64\n"
+	"ffffffffa0015740 D page_offset_base\n"
+	"ffffffffa2030000 B _end\n"
+	"ffffffffc0315450 b pd_entered\t[panicdump]\n"
+	"ffffffffc027b000 t vp_modern_remove\t[virtio_pci_modern_dev]\n";
+
 // Attaches a backing file to a free loop device; detaches on destruction.
 class LoopDevice {
 public:
@@ -95,6 +105,7 @@ protected:
 		pdtest::write_text(tmp / "proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
 		pdtest::write_text(tmp / "proc/sys/kernel/random/boot_id",
 				   "0123abcd-4567-89ef-0a1b-2c3d4e5f6789\n");
+		pdtest::write_text(tmp / "proc/kallsyms", kKallsyms);
 		pdtest::write_text(tmp / "panicdump", "");
 
 		paths.sysfs = sys;
@@ -145,6 +156,78 @@ TEST_F(ArmOnLoop, WritesArmedHeaderThenAsksTheModule)
 	EXPECT_EQ(hp.primary.h.area_size, kSize);
 	EXPECT_EQ(hp.primary.h.nr_cpus, 2u);
 	EXPECT_EQ(hp.primary.h.boot_id[0], 0x01);
+
+	// The symbol table: sorted System.map text at the end of the area,
+	// listed in the header, described by its block.
+	const std::string map =
+		"ffffffff9e000000 T _text\n"
+		"ffffffff9e000000 T startup_64\n"
+		"ffffffffa0015740 D page_offset_base\n"
+		"ffffffffa2030000 B _end\n"
+		"ffffffffc027b000 t vp_modern_remove\t[virtio_pci_modern_dev]\n"
+		"ffffffffc0315450 b pd_entered\t[panicdump]\n";
+	const struct pd_section *st = pd::find_section(hp.primary.h, PD_SECT_SYMTAB);
+	ASSERT_NE(st, nullptr);
+	EXPECT_EQ(st->capacity, 4u << 20);
+	EXPECT_EQ(st->offset, kSize - 4096 - (4u << 20));
+	EXPECT_EQ(st->length, map.size());
+	EXPECT_EQ(pd::find_section(hp.primary.h, PD_SECT_KDUMP)->capacity,
+		  kSize - 4096 - (4u << 20) - (2u << 20));
+	auto dev = pdtest::read_bytes(tmp / "backing");
+	EXPECT_EQ(std::string(dev.begin() + st->offset, dev.begin() + st->offset + st->length), map);
+	struct pd_symtab_block b;
+	std::memcpy(&b, dev.data() + pd_symtab_block_offset(kSize), sizeof(b));
+	EXPECT_EQ(std::string(b.magic, 8), "PDSYMTAB");
+	EXPECT_EQ(b.offset, st->offset);
+	EXPECT_EQ(b.length, map.size());
+	EXPECT_EQ(b.nr_symbols, 6u);
+	EXPECT_EQ(0, std::memcmp(b.nonce, hp.primary.h.nonce, 16));
+}
+
+TEST_F(ArmOnLoop, NoSymbolTableWhenKallsymsHidesAddresses)
+{
+	// A stale descriptor block from an earlier arm must not survive.
+	std::vector<uint8_t> junk(4096, 0x5a);
+	{
+		pd::DumpArea area = pd::DumpArea::open(loop->path(), pd::OpenMode::ReadWrite);
+		area.write(junk.data(), junk.size(), pd_symtab_block_offset(kSize));
+	}
+	pdtest::write_text(tmp / "proc/kallsyms",
+			   "0000000000000000 T _text\n0000000000000000 t foo\t[bar]\n");
+	arm_error();
+	EXPECT_EQ(warn.str(), "dumpadm: warning: " + tmp / "proc" +
+		  "/kallsyms shows no addresses (kernel.kptr_restrict, or not root); dumps will have no System.map\n");
+	pd::DumpArea area = pd::DumpArea::open(loop->path(), pd::OpenMode::ReadOnly);
+	pd::HeaderPair hp = pd::read_headers(area, kSize);
+	ASSERT_TRUE(hp.primary.valid());
+	EXPECT_EQ(pd::find_section(hp.primary.h, PD_SECT_SYMTAB), nullptr);
+	std::vector<uint8_t> block(4096);
+	area.read(block.data(), block.size(), pd_symtab_block_offset(kSize));
+	EXPECT_EQ(block, std::vector<uint8_t>(4096, 0));
+
+	// Unreadable: the same, with the reason.
+	::unlink((tmp / "proc/kallsyms").c_str());
+	warn.str("");
+	arm_error();
+	EXPECT_NE(warn.str().find("/kallsyms: No such file or directory; dumps will have no System.map"),
+		  std::string::npos) << warn.str();
+}
+
+TEST_F(ArmOnLoop, RefusesAnAreaTooSmallForTheSymbolTable)
+{
+	// 10 MiB of text wants a 13 MiB table: 16 MiB less the log and the
+	// headers leaves under 1 MiB for the image.
+	std::string big;
+	for (int i = 0; big.size() < (10u << 20); i++)
+		big += pd::strprintf("ffffffff%08x T symbol_with_a_long_name_%d\n", i, i);
+	pdtest::write_text(tmp / "proc/kallsyms", big);
+	auto before = pdtest::read_bytes(tmp / "backing");
+	std::string e = arm_error();
+	EXPECT_NE(e.find(loop->path() + ": too small for the runtime symbol table: the area is 16.0 MiB"),
+		  std::string::npos) << e;
+	EXPECT_NE(e.find("and at least 1.0 MiB of kdump image need"), std::string::npos) << e;
+	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
+	EXPECT_EQ(pd::read_attr(notifiers()), "N");
 }
 
 TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
@@ -179,7 +262,7 @@ TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
 	// Not virtio-blk.
 	pdtest::write_text(tmp / "sys/devices/pci0000:00/0000:00:05.0/device", "0x1041\n");
 	EXPECT_EQ(arm_error(), loop->path() + ": unsupported controller (PCI 1af4:1041, driver none); "
-		  "supported: virtio-blk, NVMe");
+		  "supported: virtio-blk, NVMe, AHCI (SATA)");
 
 	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
 	EXPECT_EQ(pd::read_attr(notifiers()), "N");

@@ -2,9 +2,12 @@
 // common/config: dumpadm.conf parsing and formatting.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "common/config.h"
 #include "common/error.h"
 #include "pd_format.h"
+#include "savecore/minfree.h"
 #include "test_util.h"
 
 using pd::DumpConfig;
@@ -86,4 +89,62 @@ TEST(Config, SaveCreatesEtcUnderRoot)
 	EXPECT_EQ(pd::config_path(tmp.path() + "/"), tmp / "etc/dumpadm.conf");
 	EXPECT_EQ(pdtest::read_text(tmp / "etc/dumpadm.conf"), pd::format_config(c));
 	EXPECT_EQ(pd::load_config(tmp.path()).device, "/dev/vdb");
+}
+
+TEST(Config, MinfreeKeyAndFile)
+{
+	DumpConfig c = pd::default_config("h");
+	EXPECT_EQ(c.minfree, "");
+	EXPECT_NE(pd::format_config(c).find("DUMPADM_MINFREE=\n"), std::string::npos);
+
+	c.minfree = "10%";
+	std::string text = pd::format_config(c);
+	EXPECT_NE(text.find("DUMPADM_MINFREE=10%\n"), std::string::npos);
+	EXPECT_EQ(pd::parse_config(text, "t", "h"), c);
+	EXPECT_EQ(pd::parse_config("DUMPADM_MINFREE=\n", "t", "h").minfree, "");
+
+	try {
+		pd::parse_config("DUMPADM_MINFREE=lots\n", "/etc/dumpadm.conf", "h");
+		FAIL() << "accepted a bad minfree";
+	} catch (const pd::Error &e) {
+		EXPECT_STREQ(e.what(), "/etc/dumpadm.conf:1: DUMPADM_MINFREE: expected a number of KiB, or one with a k, m, g or % suffix (at most 100%), found \"lots\"");
+	}
+
+	pdtest::TempDir tmp;
+	pd::write_minfree_file(tmp / "var/crash/h", "64m");
+	EXPECT_EQ(pdtest::read_text(tmp / "var/crash/h/minfree"), "64m\n");
+	struct stat st;
+	ASSERT_EQ(::stat((tmp / "var/crash/h").c_str(), &st), 0);
+	EXPECT_EQ(st.st_mode & 07777, 0700u);
+	ASSERT_EQ(::stat((tmp / "var/crash").c_str(), &st), 0);
+	EXPECT_EQ(st.st_mode & 07777, 0755u);
+}
+
+// dumpadm -m checks with minfree_valid what savecore's parse_minfree
+// takes: the two must agree.
+TEST(Config, MinfreeGrammarMatchesSavecore)
+{
+	for (const char *s : { "0", "1024", "64k", "64K", "10m", "2G", "0%", "10%", "100%",
+			       "101%", "", "%", "k", "-1", "1.5m", "10 %", "abc", "12x",
+			       "18014398509481983", "18014398509481984", "17592186044415m",
+			       "17592186044416m", "17179869183g", "17179869184g", " 5m " })
+		EXPECT_EQ(pd::minfree_valid(s), pd::parse_minfree(s).has_value()) << '"' << s << '"';
+}
+
+TEST(Config, HeaderExplainsTheFile)
+{
+	std::string text = pd::format_config(pd::default_config("h"));
+
+	EXPECT_NE(text.find("use dumpadm(8)"), std::string::npos);
+	EXPECT_NE(text.find("savecore.service"), std::string::npos);
+	// Every key, in a fixed order, once.
+	size_t pos = 0;
+	for (const char *k : { "DUMPADM_DEVICE=", "DUMPADM_SAVDIR=", "DUMPADM_CONTENT=",
+			       "DUMPADM_ENABLE=", "DUMPADM_CSAVE=", "DUMPADM_COMPRESSION=",
+			       "DUMPADM_LEVEL=", "DUMPADM_MINFREE=" }) {
+		size_t at = text.find(std::string("\n") + k);
+		ASSERT_NE(at, std::string::npos) << k;
+		EXPECT_GT(at, pos) << k;
+		pos = at;
+	}
 }

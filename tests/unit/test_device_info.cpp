@@ -113,7 +113,7 @@ TEST_F(FakeSysfs, NonVirtioRefused)
 		pd::require_supported_controller(d, "/dev/sda");
 		FAIL() << "accepted AHCI";
 	} catch (const pd::Error &e) {
-		EXPECT_STREQ(e.what(), "/dev/sda: unsupported controller (PCI 8086:2922, driver ahci); supported: virtio-blk, NVMe");
+		EXPECT_STREQ(e.what(), "/dev/sda: unsupported controller (PCI 8086:2922, driver ahci); supported: virtio-blk, NVMe, AHCI (SATA)");
 	}
 
 	pd::BlockDevice loop = pd::resolve_block_device(sys(), 7, 0);
