@@ -3,7 +3,7 @@
 # crash it in a given way, extract the dump with savecore and read it with
 # crash and drgn.
 #
-#   tests/e2e/run.sh [--ref] [--keep] [SCENARIO[@6.12][:nvme]...]
+#   tests/e2e/run.sh [--ref] [--keep] [SCENARIO[@6.12][:nvme|:sata]...]
 #                                                 (default: sysrq spin)
 #
 #   SCENARIO  sysrq spin oops bug_softirq panic kthread_panic warn softlockup
@@ -19,7 +19,8 @@
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
 #             headers in out/ko/KVER), read by the trixie analyzers only;
 #             ":nvme": the dump disk is an NVMe controller instead of
-#             virtio-blk (out/e2e/S[-6.12][-nvme])
+#             virtio-blk (out/e2e/S[-6.12][-nvme]); ":sata": a SATA disk on
+#             q35's AHCI controller
 #   --ref     reference mode: no panicdump; QEMU dumps the panicked guest
 #             itself (run-guest.sh -R) and crash/drgn read that. Checks the
 #             test plumbing and the readers while the module cannot.
@@ -51,7 +52,7 @@ for a in "$@"; do
 	extra) scenarios+=(partial lzo rearm) ;;
 	full) # every scenario, virtio and NVMe, 6.1 and 6.12 (make check-full)
 		for k in '' @6.12; do
-			for d in '' :nvme; do
+			for d in '' :nvme :sata; do
 				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup partial lzo rearm; do
 					scenarios+=("$x$k$d")
 				done
@@ -459,6 +460,7 @@ run_scenario() {
 	s=${spec%%:*}
 	case $spec in
 	*:nvme) disk=nvme diskopt=(-N) ;;
+	*:sata) disk=sata diskopt=(-A) ;;
 	*:*) echo "unknown disk in $spec" >&2; exit 2 ;;
 	esac
 	case $s in
