@@ -5,8 +5,9 @@
 #   pd.scenario=NAME   none | sysrq | spin | oops | bug_softirq | panic |
 #                      softlockup | warn | kthread_panic, or savecore (the
 #                      boot after: extract the dump from the disk), or rearm
-#                      (a boot after: try `dumpadm -d` on the disk that holds
-#                      an unsaved dump, print its status, power off)
+#                      (a boot after: try `dumpadm -d`, then `dumpadm -u` from
+#                      a configuration naming the disk that holds an unsaved
+#                      dump, print the status, power off)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -233,6 +234,13 @@ scenario() {
 		local rc=$?
 		echo "PD-END dumpadm-d"
 		echo "PD-REARM dumpadm -d status $rc"
+		# What a boot does: re-arm from the configuration file.
+		printf 'DUMPADM_DEVICE=%s\n' "$DUMPDEV" >/etc/dumpadm.conf
+		echo "PD-BEGIN dumpadm-u"
+		dumpadm -u 2>&1
+		rc=$?
+		echo "PD-END dumpadm-u"
+		echo "PD-REARM dumpadm -u status $rc"
 		echo "PD-BEGIN dumpadm"
 		dumpadm 2>&1
 		echo "PD-END dumpadm"

@@ -427,6 +427,14 @@ rearm_checks() {
 			fail "$label: boot $n: dumpadm -d refuses the disk with the unsaved dump"
 			sed -n '/^PD-BEGIN dumpadm-d/,/^PD-REARM/p' "$log" | sed 's/^/    /'
 		fi
+		if has "$log" '^PD-REARM dumpadm -u status' &&
+			sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log" |
+			grep -q 'unsaved dump'; then
+			pass "$label: boot $n: dumpadm -u leaves the unsaved dump alone and says so"
+		else
+			fail "$label: boot $n: dumpadm -u leaves the unsaved dump alone and says so"
+			sed -n '/^PD-BEGIN dumpadm-u/,/^PD-REARM dumpadm -u/p' "$log" | sed 's/^/    /'
+		fi
 	done
 	check "$label: savecore -C still finds an unsaved dump" \
 		"$build/savecore" -C -f "$dir/dump.img"
