@@ -53,7 +53,7 @@ void check_area_contents(const DumpArea &area, const std::string &user_path)
 			    format_time(best->h.crash_time) + " (" +
 			    printable(best->h.panic_string,
 				      sizeof(best->h.panic_string)) +
-			    "); run savecore first");
+			    "); run savecore first (savecore -c discards it)");
 
 	auto ours = [](const HeaderCopy &c) {
 		return !std::memcmp(c.h.magic, PD_MAGIC, PD_MAGIC_LEN);

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	app.add_flag("-v", o.verbose, "verbose");
 	app.add_flag("-d", o.disregard_saved, "save the dump even if it was saved before");
 	app.add_flag("-C", o.check_only, "exit 0 if an unsaved dump is present, 1 if not; write nothing");
+	app.add_flag("-c", o.clear, "clear the dump without saving it, so that dumpadm can arm the device again");
 	app.add_option("-f", o.dumpfile, "dump device or image file (default: DUMPADM_DEVICE)");
 	app.add_option("--format", format,
 		       "vmcore.N as kdump (kdump-compressed, as captured; default) or elf (ELF64 core, uncompressed, sparse)")

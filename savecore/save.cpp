@@ -317,6 +317,20 @@ int Saver::run()
 	const HeaderCopy &used = *open_dump(cfg, hp);
 	const struct pd_header &h = used.h;
 	std::string panic = printable(h.panic_string, sizeof(h.panic_string));
+	if (opts_.clear) {
+		// FreeBSD's savecore -c: the admin gives the dump up; the header
+		// says empty, so dumpadm may arm the device again.
+		struct pd_header cleared = h;
+		cleared.state = PD_STATE_EMPTY;
+		cleared.sequence = std::max(hp.primary.valid() ? hp.primary.h.sequence : 0,
+					    hp.trailer.valid() ? hp.trailer.h.sequence : 0) + 1;
+		pd_header_seal(&cleared);
+		write_headers(*area_, cleared);
+		out_ << "savecore: cleared the dump on " << device_ << " from "
+		     << iso8601_utc(static_cast<int64_t>(h.crash_time)) << ": "
+		     << panic << " (not saved)\n";
+		return kSaveOk;
+	}
 	if (opts_.check_only) {
 		out_ << "savecore: unsaved " << (unfinished(h) ? "incomplete " : "")
 		     << "dump on " << device_ << " from "

@@ -19,6 +19,7 @@ struct SaveOptions {
 	bool verbose = false;		// -v
 	bool disregard_saved = false;	// -d: save a SAVED dump again
 	bool check_only = false;	// -C: report, write nothing
+	bool clear = false;		// -c: discard the dump, save nothing
 	std::string dumpfile;		// -f; default DUMPADM_DEVICE
 	std::string directory;		// default DUMPADM_SAVDIR
 	std::string config_root;	// where etc/dumpadm.conf is; "" = /

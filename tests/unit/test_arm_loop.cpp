@@ -245,7 +245,7 @@ TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
 	}
 	auto before = pdtest::read_bytes(tmp / "backing");
 	EXPECT_EQ(arm_error(), loop->path() + " holds an unsaved dump from 2023-11-14 22:13:20 UTC "
-		  "(sysrq triggered crash); run savecore first");
+		  "(sysrq triggered crash); run savecore first (savecore -c discards it)");
 	EXPECT_EQ(pd::read_attr(notifiers()), "N");
 
 	// Mounted.

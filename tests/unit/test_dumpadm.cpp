@@ -138,7 +138,7 @@ TEST(Arm, RefusesUnsavedDumpAndForeignData)
 			FAIL() << "armed over an unsaved dump";
 		} catch (const pd::Error &e) {
 			EXPECT_STREQ(e.what(), "/dev/vdb holds an unsaved dump from 2023-11-14 22:13:20 UTC "
-				     "(Kernel panic - not syncing: sysrq triggered crash); run savecore first");
+				     "(Kernel panic - not syncing: sysrq triggered crash); run savecore first (savecore -c discards it)");
 		}
 
 		h.state = PD_STATE_SAVED;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // savecore: minfree, the progress line, dumps the module did not finish
 // (DUMPING), and corrupt input by class: page descs, notes, VMCOREINFO.
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -418,4 +419,20 @@ TEST_F(Savecore, SectionProblems)
 	EXPECT_EQ(run(), pd::kSaveError);
 	EXPECT_EQ(err.str(), "savecore: " + image() + ": kdump image@0x200000: length 4096 is too short for the header and sub-header (need at least 8192)\n");
 	EXPECT_EQ(read_bytes(image()), d.area);
+}
+
+TEST_F(Savecore, ClearDiscardsTheDumpWithoutSaving)
+{
+	put_image(pdtest::build_synthetic_dump({}));
+	opts.clear = true;
+	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
+	EXPECT_NE(out.str().find("savecore: cleared the dump on "), std::string::npos)
+		<< out.str();
+	EXPECT_EQ(header_at(0).state, (uint32_t)PD_STATE_EMPTY);
+
+	// Nothing is left to save, -C agrees, and no file was written.
+	opts.clear = false;
+	EXPECT_EQ(run(), pd::kSaveNoDump);
+	EXPECT_EQ(run(false, true), pd::kSaveNoDump);
+	EXPECT_NE(::access((dir() + "/vmcore.0").c_str(), F_OK), 0);
 }

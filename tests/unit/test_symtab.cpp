@@ -215,7 +215,7 @@ TEST(DumpadmSymtab, RefusesToArmOverAnUnfinishedDump)
 		FAIL() << "armed over an unfinished dump";
 	} catch (const pd::Error &e) {
 		EXPECT_STREQ(e.what(), "/dev/vdb holds an unsaved incomplete dump (the capture module did not finish) "
-			     "from 2023-11-14 22:13:20 UTC (Kernel panic - not syncing: synthetic test panic); run savecore first");
+			     "from 2023-11-14 22:13:20 UTC (Kernel panic - not syncing: synthetic test panic); run savecore first (savecore -c discards it)");
 	}
 }
 
