@@ -121,6 +121,17 @@ void check_pvpanic(const SystemPaths &paths, bool kdump_loaded, Preflight &p)
 	std::string events;
 	for (const auto &d : live)
 		events += " " + d + "/events";
+	// Reloading pvpanic re-registers its notifier after panicdump's.
+	// rmmod, not modprobe -r: that would also unload panicdump, which
+	// panicdump's modprobe.d softdep makes a dependency of pvpanic.
+	std::string drivers;
+	for (const char *m : { "pvpanic_pci", "pvpanic_mmio" })
+		if (pos(m) >= 0)
+			drivers += std::string(drivers.empty() ? "" : " ") + m;
+	std::string reload = pv < 0 ? std::string("at boot panicdump's modules-load.d and modprobe.d files do that when pvpanic is a module") :
+		"at boot panicdump's modules-load.d and modprobe.d files do that; now: rmmod " +
+		(drivers.empty() ? std::string("pvpanic") : drivers + " pvpanic") + " && modprobe " +
+		(drivers.empty() ? std::string("pvpanic") : drivers);
 	std::string why = pv < 0 ? "pvpanic is built into the kernel" :
 			  us < 0 ? "pvpanic is loaded and panicdump is not (yet)" :
 				   "pvpanic was loaded before panicdump";
@@ -128,8 +139,7 @@ void check_pvpanic(const SystemPaths &paths, bool kdump_loaded, Preflight &p)
 		why + ": both register their panic notifier at the highest priority and the first registered runs first, "
 		"so at a panic pvpanic tells the host before panicdump dumps, and a host that stops the guest on a panic "
 		"(QEMU's default -action panic=shutdown, libvirt's <on_crash>destroy</on_crash>) ends it before the dump is written. "
-		"Fix one of: load panicdump before pvpanic (at boot panicdump's modules-load.d and modprobe.d files do that; now: "
-		"modprobe -r pvpanic_pci pvpanic_mmio pvpanic && modprobe pvpanic_pci); "
+		"Fix one of: load panicdump before pvpanic (" + reload + "); "
 		"turn its events off (echo 0 | tee" + events + "); "
 		"or have the host keep a panicked guest (QEMU -action panic=none, libvirt <on_crash>preserve</on_crash>)");
 }
