@@ -5,6 +5,15 @@
 #   make unit       the GoogleTest units
 #   make test       everything the CI runs (scripts/test.sh)
 #   make demo       boot a guest, crash it, save the dump, open it in crash
+#   make install    the tools, man pages, systemd units and the module's DKMS
+#                   source tree (DESTDIR, PREFIX=/usr/local; see below)
+#   make uninstall  removes what make install put there
+#   make check-boot the systemd boot test: a Debian 12 guest configured once
+#                   with dumpadm, crashed and saved automatically (slow:
+#                   about 7 minutes under TCG, 3 more the first time;
+#                   tests/boot/run.sh)
+#   make check-full every e2e scenario on virtio and NVMe, 6.1 and 6.12
+#                   (slow: hours under TCG; see the target below)
 
 # The running kernel's build tree, else the installed Debian 6.1 headers.
 KVER ?= $(shell uname -r)
@@ -36,3 +45,68 @@ demo:
 clean:
 	-test -n "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
+
+# make install [DESTDIR=/tmp/stage] [PREFIX=/usr] ...
+#   $(SBINDIR)          dumpadm, savecore
+#   $(MANDIR)/man8      dumpadm.8, savecore.8
+#   $(SYSTEMDUNITDIR)   savecore.service, dumpadm.service (not enabled:
+#                       systemctl enable savecore.service dumpadm.service)
+#   $(MODULESLOADDIR)   panicdump.conf: load the module early at boot
+#   $(MODPROBEDIR)      panicdump.conf: load it before pvpanic
+#   $(DKMSDIR)          the module's source, Kbuild, Makefile and dkms.conf
+#                       (dkms install panicdump/$(VERSION))
+# /etc/dumpadm.conf and the savecore directory are left alone by both.
+VERSION ?= 0.1
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
+DKMSDIR ?= /usr/src/panicdump-$(VERSION)
+PD_MANPAGES = $(wildcard man/dumpadm.8 man/savecore.8)
+PD_UNITS = savecore.service dumpadm.service
+
+.PHONY: install uninstall check-boot
+
+install: tools
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(MODULESLOADDIR) \
+		$(DESTDIR)$(MODPROBEDIR)
+	install -m 0755 $(BUILD)/dumpadm $(BUILD)/savecore $(DESTDIR)$(SBINDIR)/
+	$(if $(PD_MANPAGES),install -m 0644 $(PD_MANPAGES) $(DESTDIR)$(MANDIR)/man8/)
+	for u in $(PD_UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf
+	install -m 0644 systemd/modprobe.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
+	rm -rf $(DESTDIR)$(DKMSDIR)
+	install -d $(DESTDIR)$(DKMSDIR)/capture $(DESTDIR)$(DKMSDIR)/formats
+	install -m 0644 $(wildcard capture/*.c capture/*.h) $(DESTDIR)$(DKMSDIR)/capture/
+	install -m 0644 $(wildcard formats/*.c formats/*.h) $(DESTDIR)$(DKMSDIR)/formats/
+	sed '/pdtest/d' Kbuild >$(DESTDIR)$(DKMSDIR)/Kbuild
+	install -m 0644 dkms.mk $(DESTDIR)$(DKMSDIR)/Makefile
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMSDIR)/Kbuild $(DESTDIR)$(DKMSDIR)/dkms.conf
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "installed; next: dkms install panicdump/$(VERSION), systemctl daemon-reload," \
+		     "systemctl enable savecore.service dumpadm.service, dumpadm -d DEVICE"; \
+	fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,dumpadm savecore)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,dumpadm.8 savecore.8)
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(PD_UNITS))
+	rm -f $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
+	rm -rf $(DESTDIR)$(DKMSDIR)
+
+check-boot:
+	bash tests/boot/run.sh
+
+# make check-full: scripts/test.sh with every e2e scenario on virtio and
+# NVMe, 6.1 and 6.12 (tests/e2e/run.sh full; about 44 guest runs, two hours
+# or more under TCG on 2 cores).
+.PHONY: check-full
+check-full:
+	PD_E2E_SCENARIOS=full bash scripts/test.sh
