@@ -34,6 +34,9 @@ static long pd_ioctl_arm(void __user *arg)
 
 	mutex_lock(&pd_arm_lock);
 	old = pd_active_ctx();
+	/* Armed, the module stays: unloading it would silently disarm. */
+	if (!old)
+		__module_get(THIS_MODULE);
 	pd_set_active_ctx(ctx);
 	mutex_unlock(&pd_arm_lock);
 	if (old)
@@ -58,6 +61,7 @@ static long pd_ioctl_disarm(void)
 	if (!old)
 		return -ENODEV;
 	pd_disarm(old);
+	module_put(THIS_MODULE);
 	pr_info("panicdump: disarmed\n");
 	return 0;
 }

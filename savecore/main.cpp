@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 	app.add_flag("-c", o.clear, "clear the dump without saving it, so that dumpadm can arm the device again");
 	app.add_option("-f", o.dumpfile, "dump device or image file (default: DUMPADM_DEVICE)");
 	app.add_option("--format", format,
-		       "vmcore.N as kdump (kdump-compressed, as captured; default) or elf (ELF64 core, uncompressed, sparse)")
+		       "vmcore.N as kdump (kdump-compressed, as captured) or elf (ELF64 core, uncompressed, sparse); default: kdump, or elf when dumpadm -z off")
 		->check(CLI::IsMember({ "kdump", "elf" }))
 		->option_text("kdump|elf");
 	app.add_option("directory", o.directory, "savecore directory (default: DUMPADM_SAVDIR)");
@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 		return pd::kSaveError;
 	}
 	o.format = format == "elf" ? pd::VmcoreFormat::Elf : pd::VmcoreFormat::Kdump;
+	o.format_given = app.count("--format") > 0;
 	if (const char *mf = std::getenv("DUMPADM_MINFREE"))
 		o.minfree = mf;
 	o.progress = ::isatty(STDERR_FILENO);

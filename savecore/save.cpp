@@ -310,8 +310,12 @@ std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
 int Saver::run()
 {
 	DumpConfig cfg;
-	if (opts_.dumpfile.empty() || opts_.directory.empty())
+	if (opts_.dumpfile.empty() || opts_.directory.empty() ||
+	    !opts_.format_given)
 		cfg = load_config(opts_.config_root);
+	// dumpadm -z off: save uncompressed, which is the ELF vmcore.
+	VmcoreFormat format = opts_.format_given || cfg.csave ?
+			      opts_.format : VmcoreFormat::Elf;
 
 	HeaderPair hp;
 	const HeaderCopy &used = *open_dump(cfg, hp);
@@ -345,7 +349,7 @@ int Saver::run()
 	SymtabResult sym = check_symtab(h);
 	std::unique_ptr<KdumpPages> pages;
 	std::optional<ElfPlan> plan;
-	if (img && opts_.format == VmcoreFormat::Elf) {
+	if (img && format == VmcoreFormat::Elf) {
 		pages = std::make_unique<KdumpPages>(*area_, *img);
 		plan = plan_elf(*area_, *pages, sym.ok ? sym.text : std::string(),
 				img->set_incomplete ||

@@ -25,6 +25,7 @@ struct SaveOptions {
 	std::string config_root;	// where etc/dumpadm.conf is; "" = /
 	bool syslog = true;		// log the panic string
 	VmcoreFormat format = VmcoreFormat::Kdump;	// --format
+	bool format_given = true;	// else DUMPADM_CSAVE=off means Elf
 	bool progress = false;		// draw a progress line on err
 	// DUMPADM_MINFREE from the environment; nullopt: unset, then the
 	// savecore directory's minfree file applies.

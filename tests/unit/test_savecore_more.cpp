@@ -436,3 +436,14 @@ TEST_F(Savecore, ClearDiscardsTheDumpWithoutSaving)
 	EXPECT_EQ(run(false, true), pd::kSaveNoDump);
 	EXPECT_NE(::access((dir() + "/vmcore.0").c_str(), F_OK), 0);
 }
+
+TEST_F(Savecore, SaveCompressedOffMeansElf)
+{
+	put_image(pdtest::build_synthetic_dump({}));
+	pdtest::write_text(tmp / "root/etc/dumpadm.conf", "DUMPADM_CSAVE=off\n");
+	opts.format_given = false;
+	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
+	auto vmcore = pdtest::read_bytes(dir() + "/vmcore.0");
+	ASSERT_GE(vmcore.size(), 4u);
+	EXPECT_EQ(0, std::memcmp(vmcore.data(), "\x7f" "ELF", 4));
+}
