@@ -11,8 +11,6 @@
 #include <linux/ata.h>
 #include <linux/delay.h>
 #include <linux/io.h>
-#include <linux/nmi.h>
-#include <linux/timekeeping.h>
 
 #include "pd_internal.h"
 
@@ -71,19 +69,18 @@ static void __iomem *pd_ahci_port(struct pd_disk *d)
 	return d->ahci.abar + PD_AHCI_PORT(d->ahci.port);
 }
 
-/* Waits until (reg & mask) == want; panic context, so busy-waits. */
+/* Waits until (reg & mask) == want. */
 static int pd_ahci_wait(void __iomem *reg, u32 mask, u32 want, u64 ns)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + ns;
+	struct pd_poll poll;
 	u32 v;
 
+	pd_poll_start(&poll, ns);
 	while (((v = readl(reg)) & mask) != want) {
 		if (v == ~0U)
 			return -ENODEV;
-		if (ktime_get_mono_fast_ns() > deadline)
+		if (!pd_poll_wait(&poll))
 			return -ETIMEDOUT;
-		touch_nmi_watchdog();
-		udelay(10);
 	}
 	return 0;
 }
@@ -225,7 +222,7 @@ static int pd_ahci_arm(struct pd_disk *d, const struct pd_arm_request *req)
 	if (!d->ahci.abar)
 		return -ENODEV;
 	if (!(readl(d->ahci.abar + PD_AHCI_PI) & BIT(d->ahci.port))) {
-		pci_err(pdev, "panicdump: AHCI port %u is not implemented\n",
+		pci_err(pdev, "panicdump: AHCI port %u is not in the controller's port map\n",
 			d->ahci.port);
 		return -ENODEV;
 	}

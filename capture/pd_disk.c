@@ -5,7 +5,10 @@
  * first, then the buffers everyone shares) and checks every transfer
  * against the disk before a backend sees it.
  */
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/nmi.h>
+#include <linux/timekeeping.h>
 #include <linux/pci.h>
 
 #include "pd_internal.h"
@@ -138,4 +141,22 @@ void pd_disk_shutdown(struct pd_disk *d)
 {
 	if (d->ops->shutdown)
 		d->ops->shutdown(d);
+}
+
+void pd_poll_start(struct pd_poll *p, u64 timeout_ns)
+{
+	p->deadline = ktime_get_mono_fast_ns() + timeout_ns;
+	p->spins = 0;
+}
+
+/* Waits a microsecond; false once the time is up. */
+bool pd_poll_wait(struct pd_poll *p)
+{
+	if (!(++p->spins & 0xff)) {
+		touch_nmi_watchdog();
+		if (ktime_get_mono_fast_ns() > p->deadline)
+			return false;
+	}
+	udelay(1);
+	return true;
 }

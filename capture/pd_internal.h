@@ -71,6 +71,12 @@ struct pd_ahci {
 	u32 port;
 };
 
+/* A bounded busy-wait: the panic path may not sleep, nor let watchdogs fire. */
+struct pd_poll {
+	u64 deadline;
+	u32 spins;
+};
+
 struct pd_disk;
 
 /*
@@ -173,6 +179,8 @@ int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len);
 int pd_disk_read(struct pd_disk *d, u64 sector, void *buf, u32 len);
 int pd_disk_flush(struct pd_disk *d);
 void pd_disk_shutdown(struct pd_disk *d);
+void pd_poll_start(struct pd_poll *p, u64 timeout_ns);
+bool pd_poll_wait(struct pd_poll *p);
 
 extern const struct pd_disk_ops pd_virtio_ops;
 extern const struct pd_disk_ops pd_nvme_ops;

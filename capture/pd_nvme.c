@@ -10,12 +10,9 @@
  * nvme_pci_configure_admin_queue(), without their sleeps and locks, as
  * FreeBSD's nvme_ns_dump() and illumos's polled I/O do.
  */
-#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
-#include <linux/nmi.h>
 #include <linux/nvme.h>
-#include <linux/timekeeping.h>
 
 #include "pd_internal.h"
 
@@ -72,17 +69,15 @@ static void __iomem *pd_nvme_db(struct pd_disk *d, unsigned int qid, bool cq)
 static int pd_nvme_wait_csts(struct pd_disk *d, u32 mask, u32 want,
 			     u64 timeout_ns)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + timeout_ns;
+	struct pd_poll poll;
 	u32 csts;
 
-	/* Panic context: no sleeping, so busy-wait in small steps. */
+	pd_poll_start(&poll, timeout_ns);
 	while (((csts = readl(d->nvme.bar + NVME_REG_CSTS)) & mask) != want) {
 		if (csts == ~0U)
 			return -ENODEV;
-		if (ktime_get_mono_fast_ns() > deadline)
+		if (!pd_poll_wait(&poll))
 			return -ETIMEDOUT;
-		touch_nmi_watchdog();
-		udelay(100);
 	}
 	return 0;
 }
@@ -105,9 +100,8 @@ static int pd_nvme_submit(struct pd_disk *d, bool admin,
 	u16 *tail = admin ? &n->admin_sq_tail : &n->io_sq_tail;
 	u16 *head = admin ? &n->admin_cq_head : &n->io_cq_head;
 	u8 *phase = admin ? &n->admin_phase : &n->io_phase;
-	u64 deadline = ktime_get_mono_fast_ns() + PD_IO_TIMEOUT_NS;
 	struct pd_nvme_cqe *cqe;
-	u32 spins = 0;
+	struct pd_poll poll;
 	u16 status;
 
 	cmd->cid = n->cid++;
@@ -118,14 +112,10 @@ static int pd_nvme_submit(struct pd_disk *d, bool admin,
 	writel(*tail, pd_nvme_db(d, qid, false));
 
 	cqe = &cq[*head];
-	while ((le16_to_cpu(READ_ONCE(cqe->status)) & 1) != *phase) {
-		if (!(++spins & 0xfff)) {
-			touch_nmi_watchdog();
-			if (ktime_get_mono_fast_ns() > deadline)
-				return -ETIMEDOUT;
-		}
-		udelay(1);
-	}
+	pd_poll_start(&poll, PD_IO_TIMEOUT_NS);
+	while ((le16_to_cpu(READ_ONCE(cqe->status)) & 1) != *phase)
+		if (!pd_poll_wait(&poll))
+			return -ETIMEDOUT;
 	dma_rmb();
 	status = le16_to_cpu(READ_ONCE(cqe->status)) >> 1;
 	if (++*head == depth) {

@@ -9,11 +9,8 @@
  * The sequence follows the virtio 1.x spec, section 3.1, like
  * vp_reset()/vp_modern_* but without their sleeps and locks.
  */
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
-#include <linux/nmi.h>
-#include <linux/timekeeping.h>
 #include <linux/virtio_pci.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_blk.h>
@@ -169,17 +166,15 @@ static int pd_vio_takeover(struct pd_disk *d)
 	struct pd_virtio *v = &d->vio;
 	void __iomem *st = v->common + PD_VIO_CC(device_status);
 	u8 *ring = d->dma_cpu;
-	u64 deadline, want;
+	struct pd_poll poll;
+	u64 want;
 	u16 qmax, off;
 
 	iowrite8(0, st);
-	deadline = ktime_get_mono_fast_ns() + PD_RESET_TIMEOUT_NS;
-	/* Panic context: no sleeping, so busy-wait in small steps. */
-	while (ioread8(st)) {
-		if (ktime_get_mono_fast_ns() > deadline)
+	pd_poll_start(&poll, PD_RESET_TIMEOUT_NS);
+	while (ioread8(st))
+		if (!pd_poll_wait(&poll))
 			return -ETIMEDOUT;
-		udelay(10);
-	}
 	pd_vio_status_or(v, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	pd_vio_status_or(v, VIRTIO_CONFIG_S_DRIVER);
 
@@ -240,8 +235,7 @@ static int pd_vio_submit(struct pd_disk *d)
 	struct vring_avail *avail = (void *)(ring + PD_RING_AVAIL);
 	struct vring_used *used = (void *)(ring + PD_RING_USED);
 	u8 *status = ring + PD_VQ_RING_BYTES + PD_REQ_STATUS;
-	u64 deadline;
-	u32 spins = 0;
+	struct pd_poll poll;
 
 	*status = 0xff;
 	avail->ring[v->avail_idx % v->qsize] = 0;	/* head descriptor */
@@ -252,16 +246,11 @@ static int pd_vio_submit(struct pd_disk *d)
 	mb();
 	iowrite16(0, v->notify);
 
-	deadline = ktime_get_mono_fast_ns() + PD_IO_TIMEOUT_NS;
+	pd_poll_start(&poll, PD_IO_TIMEOUT_NS);
 	while (le16_to_cpu((__force __le16)READ_ONCE(used->idx)) ==
-	       v->used_idx) {
-		if (!(++spins & 0xfff)) {
-			touch_nmi_watchdog();
-			if (ktime_get_mono_fast_ns() > deadline)
-				return -ETIMEDOUT;
-		}
-		udelay(1);
-	}
+	       v->used_idx)
+		if (!pd_poll_wait(&poll))
+			return -ETIMEDOUT;
 	dma_rmb();
 	v->used_idx++;
 	return READ_ONCE(*status) == VIRTIO_BLK_S_OK ? 0 : -EIO;
