@@ -25,6 +25,11 @@
 #       checks the test plumbing without panicdump
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
+# PD_QEMU_SLOTS=N: at most N guests at once on this machine (each takes a
+# free lock file /tmp/pd-qemu-slot.K and waits for one otherwise); for
+# several test runs sharing few cores, where TCG guests that compete for
+# them run slow enough to trip the scenarios' timeouts.
+#
 # Prints the console log path on stdout. Exit status: 0 when QEMU exited by
 # itself (poweroff, or the reboot that panic=1 asks for, which -no-reboot
 # turns into an exit), 124 on timeout, else QEMU's status.
@@ -113,6 +118,18 @@ if [ -n "$ref" ]; then
 	rm -f "$ref"
 else
 	qemu+=(-monitor none)
+fi
+
+# Waits for a slot before the timeout starts.
+if [ -n "${PD_QEMU_SLOTS:-}" ]; then
+	while :; do
+		for ((k = 0; k < PD_QEMU_SLOTS; k++)); do
+			exec {slot_fd}>"/tmp/pd-qemu-slot.$k"
+			flock -n "$slot_fd" && break 2
+			exec {slot_fd}>&-
+		done
+		sleep 1
+	done
 fi
 
 log "scenario=$scenario marker=${marker:-none} dump=$dump log=$console"
