@@ -12,6 +12,8 @@
 #                   with dumpadm, crashed and saved automatically (slow:
 #                   about 7 minutes under TCG, 3 more the first time;
 #                   tests/boot/run.sh)
+#   make tutorial   regenerate docs/tutorial.md from a real run (two
+#                   guests, crash/drgn/gdb sessions: about 6 minutes)
 #   make check-full every e2e scenario on virtio and NVMe, 6.1 and 6.12
 #                   (slow: hours under TCG; see the target below)
 
@@ -21,7 +23,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
 		$(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
 BUILD ?= build
 
-.PHONY: all module tools unit test demo clean
+.PHONY: all module tools unit test demo tutorial clean
 
 all: module tools
 
@@ -41,6 +43,9 @@ test:
 
 demo:
 	bash scripts/demo.sh
+
+tutorial: module tools
+	bash docs/tutorial.sh
 
 clean:
 	-test -n "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean

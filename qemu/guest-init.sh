@@ -3,7 +3,7 @@
 # command line, runs one scenario and powers off if the scenario returns:
 #
 #   pd.scenario=NAME   none | sysrq | spin | oops | bug_softirq | panic |
-#                      softlockup | warn | kthread_panic, or savecore (the
+#                      softlockup | warn | kthread_panic | uaf, or savecore (the
 #                      boot after: extract the dump from the disk), or rearm
 #                      (a boot after: try `dumpadm -d`, then `dumpadm -u` from
 #                      a configuration naming the disk that holds an unsaved
@@ -153,7 +153,7 @@ spin_cpu1() {
 trigger() {
 	step "trigger $1"
 	# Run the trigger on CPU 0: CPU 1 may be busy spinning.
-	taskset -c 0 sh -c "echo $1 > /proc/pdtest"
+	taskset -c 0 pd_trigger "$1" || fail "pd_trigger $1"
 	# Asynchronous triggers (timer, kthread, soft lockup) need a moment.
 	sleep 30
 	fail "no panic after trigger $1"
@@ -185,12 +185,22 @@ scenario() {
 		arm
 		mark
 		echo 1 >/proc/sys/kernel/panic_on_oops
-		trigger oops
+		# The NULL store in an ioctl handler, as in the tutorial.
+		step "trigger ioctl PDTEST_IOC_OOPS"
+		taskset -c 0 pd_trigger -i oops
+		sleep 10
+		fail "no panic after ioctl PDTEST_IOC_OOPS"
 		;;
 	bug_softirq)
 		arm
 		mark
 		trigger bug_softirq
+		;;
+	uaf)
+		# Needs slub_debug=FZPU,kmalloc-256 panic_on_taint=0x20 (run.sh).
+		arm
+		mark
+		trigger uaf
 		;;
 	panic | kthread_panic)
 		arm

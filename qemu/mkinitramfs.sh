@@ -44,6 +44,12 @@ pd_sleep=$guestdir/pd_sleep
 if [ ! -x "$pd_sleep" ] || [ "$top/tests/guest/pd_sleep.c" -nt "$pd_sleep" ]; then
 	gcc -static -O2 -Wall -Wextra -o "$pd_sleep" "$top/tests/guest/pd_sleep.c"
 fi
+# The crash trigger, a task named pd_trigger for crash's ps and bt.
+pd_trigger=$guestdir/pd_trigger
+if [ ! -x "$pd_trigger" ] || [ "$top/tests/guest/pd_trigger.c" -nt "$pd_trigger" ] ||
+	[ "$top/tests/kmod/pdtest_ioctl.h" -nt "$pd_trigger" ]; then
+	gcc -static -O2 -Wall -Wextra -Werror -o "$pd_trigger" "$top/tests/guest/pd_trigger.c"
+fi
 
 stage=$(mktemp -d "$guestdir/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -64,6 +70,7 @@ done
 
 install -m 755 "$top/qemu/guest-init.sh" init
 install -m 755 "$pd_sleep" bin/pd_sleep
+install -m 755 "$pd_trigger" bin/pd_trigger
 echo pdguest >etc/hostname
 echo "root:x:0:0:root:/root:/bin/sh" >etc/passwd
 echo "root:x:0:" >etc/group

@@ -102,13 +102,13 @@ suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio and NVMe, 6.1 and 6.12 (tests/e2e/run.sh "full").
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup sysrq:nvme spin:nvme sysrq:sata rearm partial sysrq@6.12"
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial sysrq@6.12"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then
 	for k in '' @6.12; do
 		for d in '' :nvme :sata; do
-			for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup partial lzo rearm; do
+			for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf partial lzo rearm; do
 				case " ${scenarios[*]} " in *" $x$k$d "*) ;; *) not_run+=("$x$k$d") ;; esac
 			done
 		done

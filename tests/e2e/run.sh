@@ -7,14 +7,15 @@
 #                                                 (default: sysrq spin)
 #
 #   SCENARIO  sysrq spin oops bug_softirq panic kthread_panic warn softlockup
-#             (qemu/guest-init.sh runs them), or one of
+#             uaf (qemu/guest-init.sh runs them; uaf: a use-after-free that
+#             slub_debug poisoning catches at the next allocation), or one of
 #               partial  content "all" on a 380 MiB dump disk and 420 MiB of
 #                        random data in the guest: the dump is cut short,
 #                        savecore flags it incomplete, the log is whole
 #               lzo      LZO-compressed pages; makedumpfile reads and
 #                        refilters the vmcore
 #               rearm    the dump survives two boots that try to arm again
-#             or "all" (the eight panics), "extra" (partial lzo rearm),
+#             or "all" (the nine panics), "extra" (partial lzo rearm),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
 #             headers in out/ko/KVER), read by the trixie analyzers only;
@@ -48,12 +49,12 @@ for a in "$@"; do
 	case $a in
 	--ref) ref=1 ;;
 	--keep) keep=1 ;;
-	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup) ;;
+	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf) ;;
 	extra) scenarios+=(partial lzo rearm) ;;
 	full) # every scenario, virtio and NVMe, 6.1 and 6.12 (make check-full)
 		for k in '' @6.12; do
 			for d in '' :nvme :sata; do
-				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup partial lzo rearm; do
+				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf partial lzo rearm; do
 					scenarios+=("$x$k$d")
 				done
 			done
@@ -90,6 +91,7 @@ expect_bt() {
 	spin | panic) echo pdtest_write ;;
 	oops) echo pdtest_null_store ;;
 	bug_softirq) echo pdtest_timer_bug ;;
+	uaf) echo pdtest_uaf_detect ;;
 	# crash's unwinder drops the frame of a function whose last
 	# instruction is the call to panic() (its return address is past the
 	# end); drgn's check below names pdtest_kthread_panic.
@@ -104,6 +106,7 @@ expect_panic() {
 	spin | panic) echo "pdtest: requested panic" ;;
 	oops) echo "Fatal exception" ;;
 	bug_softirq) echo "Fatal exception in interrupt" ;;
+	uaf) echo "panic_on_taint set" ;;
 	kthread_panic) echo "pdtest: requested panic from a kthread" ;;
 	warn) echo "panic_on_warn set" ;;
 	softlockup) echo "softlockup: hung tasks" ;;
@@ -227,6 +230,8 @@ crash_cmd() {
 	tasks) echo "list task_struct.tasks -h init_task -s task_struct.comm" ;;
 	mod) echo "mod -s pdtest $2/pdtest.ko" ;;
 	bt-a) echo "bt -a" ;;
+	dis) echo "dis -l 0x$dis_addr 1" ;; # analysis.sh sets the addresses
+	kmem) echo "kmem $kmem_addr" ;;
 	esac
 }
 
@@ -447,6 +452,10 @@ rearm_checks() {
 	fi
 }
 
+# ps, dis -l, kmem and gdb, as in docs/tutorial.md.
+# shellcheck source=tests/e2e/analysis.sh
+. "$top/tests/e2e/analysis.sh"
+
 # Per scenario: the guest's scenario, extra kernel arguments, the dump
 # disk's size.
 guest_of() { case $1 in partial | lzo | rearm) echo sysrq ;; *) echo "$1" ;; esac; }
@@ -454,6 +463,9 @@ guest_args() {
 	case $1 in
 	partial) echo "pd.content=all pd.fill=${PD_PARTIAL_FILL:-420}" ;;
 	lzo) echo "pd.compression=lzo" ;;
+	# SLUB red zones, poison and alloc/free owners (U) on the object's
+	# cache; the poison check's TAINT_BAD_PAGE (bit 5) panics.
+	uaf) echo "slub_debug=FZPU,kmalloc-256 panic_on_taint=0x20" ;;
 	esac
 }
 # partial: dumpadm refuses a disk smaller than its estimate (all RAM at an
@@ -617,6 +629,10 @@ run_scenario() {
 	*)
 		crash_checks "$s" "$dir" "$vmcore" "$marker" "$key"
 		drgn_checks "$s" "$dir" "$vmcore" "$marker" "$key"
+		if [ $ref = 0 ]; then
+			analysis_checks "$s" "$dir" "$key"
+			gdb_checks "$dir"
+		fi
 		;;
 	esac
 
@@ -638,6 +654,19 @@ lzo_checks() {
 	else
 		fail "$label: makedumpfile --dump-dmesg has the marker (status $rc)"
 		excerpt "$dir/makedumpfile-dmesg.out"
+	fi
+	# The same log as savecore's dmesg.0, up to the panic: every message
+	# of dmesg.0's last 40 before it, in makedumpfile's text too.
+	local missing
+	missing=$(sed -n '1,/Kernel panic - not syncing/p' "$dir/crash/dmesg.0" | tail -n 40 |
+		sed -E 's/^\[[ 0-9.]+\] //' | while IFS= read -r m; do
+			[ -z "$m" ] || grep -qF -- "$m" "$dir/makedumpfile.dmesg" || echo "$m"
+		done)
+	if [ -z "$missing" ] && has "$dir/makedumpfile.dmesg" 'Kernel panic - not syncing'; then
+		pass "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
+	else
+		fail "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
+		echo "$missing" | head -n 5 | sed 's/^/    missing: /'
 	fi
 	rc=0
 	makedumpfile -d 31 -l "$vmcore" "$dir/refiltered" >"$dir/makedumpfile-refilter.out" 2>&1 || rc=$?
