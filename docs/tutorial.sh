@@ -273,7 +273,8 @@ EOF
 bug_softirq, panic from a kthread, soft lockup, panic_on_warn, a CPU
 spinning in a known function, sysrq): crash's \`bt\` names the expected
 function, \`log\` holds the panic, \`ps\` marks the crashing task, \`dis -l\`
-gives the faulting source line, \`kmem\` describes the freed object, drgn's
+gives the faulting source line, \`kmem\` describes the freed object, the
+spinlock a stopped CPU was holding reads locked (\`p pdtest_spin_lock\`), drgn's
 crashed thread has the function, gdb reads \`init_uts_ns\` from the ELF
 output, and makedumpfile reads and refilters an LZO dump.
 EOF

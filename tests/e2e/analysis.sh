@@ -6,6 +6,7 @@
 #   ps        the task that crashed is the active one crash marks ">"
 #   dis -l    the faulting instruction's source file and line
 #   kmem      the freed object of the use-after-free is a kmalloc-256 object
+#   p         the spinlock the spinning CPU holds reads locked in the dump
 #   gdb       on savecore's ELF output: symbols resolve with the KASLR offset
 #             from info.N, and kernel variables read back right
 
@@ -84,6 +85,11 @@ analysis_checks() {
 			kmem_addr=$obj names+=(kmem)
 		fi
 	fi
+	# spin: CPU 1 spins in pdtest_spin_here holding pdtest_spin_lock.
+	if [ "$s" = spin ]; then
+		[ ${#names[@]} -gt 0 ] || names+=(mod)
+		names+=(lock)
+	fi
 	[ ${#names[@]} -gt 0 ] || return 0
 	mkdir -p "$dir/analysis"
 	if ! run_crash "$dir/analysis" "$vmcore" $which "${names[@]}"; then
@@ -108,6 +114,14 @@ analysis_checks() {
 			excerpt "$f.kmem" 12
 		fi
 	fi
+	if [ "$s" = spin ]; then
+		if has "$f.lock" 'locked = 1'; then
+			pass "$label: crash $v p pdtest_spin_lock: held (locked = 1) by the CPU spinning in pdtest_spin_here"
+		else
+			fail "$label: crash $v p pdtest_spin_lock: held (locked = 1)"
+			excerpt "$f.lock" 20
+		fi
+	fi
 	unset dis_addr kmem_addr
 }
 
@@ -127,7 +141,7 @@ gdb_checks() {
 		-ex 'printf "PD-GDB release %s\n", init_uts_ns.name.release' \
 		-ex 'printf "PD-GDB nodename %s\n", init_uts_ns.name.nodename' \
 		-ex 'info symbol &init_uts_ns' >"$out" 2>&1 || true
-	if has "$out" "^PD-GDB release $PD_KVER\$" && has "$out" '^PD-GDB nodename pdguest$'; then
+	if grep -qxF "PD-GDB release $PD_KVER" "$out" && grep -qxF 'PD-GDB nodename pdguest' "$out"; then
 		pass "$label: gdb on the ELF vmcore (symbol-file -o $off) reads init_uts_ns: $PD_KVER, pdguest"
 	else
 		fail "$label: gdb on the ELF vmcore (symbol-file -o ${off:-none}) reads init_uts_ns"

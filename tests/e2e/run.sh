@@ -232,6 +232,7 @@ crash_cmd() {
 	bt-a) echo "bt -a" ;;
 	dis) echo "dis -l 0x$dis_addr 1" ;; # analysis.sh sets the addresses
 	kmem) echo "kmem $kmem_addr" ;;
+	lock) echo "p pdtest_spin_lock" ;;
 	esac
 }
 

@@ -17,8 +17,9 @@
  *                   object out again: with slub_debug=FZPU,kmalloc-256 its
  *                   poison check finds the store and taints the kernel
  *                   (TAINT_BAD_PAGE: pair it with panic_on_taint=0x20)
- *   spin CPU        a kthread bound to CPU spins with preemption disabled in
- *                   pdtest_spin_here() until the CPU is stopped at panic
+ *   spin CPU        a kthread bound to CPU takes pdtest_spin_lock and spins
+ *                   in pdtest_spin_here() holding it, until the CPU is
+ *                   stopped at panic (the dump shows the lock held)
  *   softlockup CPU  the same in pdtest_lockup_here(), for the soft-lockup
  *                   detector (kernel.softlockup_panic=1)
  *
@@ -43,6 +44,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -55,6 +57,9 @@
 static unsigned long pdtest_spinning[BITS_TO_LONGS(NR_CPUS)];
 
 static struct timer_list pdtest_timer;
+
+/* Held forever by the "spin" spinner: the lock a hung CPU sits on. */
+static DEFINE_SPINLOCK(pdtest_spin_lock);
 
 /* Read through READ_ONCE() so the compiler emits a real store through it. */
 static int *pdtest_null_ptr;
@@ -156,15 +161,19 @@ static int pdtest_spinner(void *data)
 {
 	bool lockup = data;
 
-	preempt_disable();
-	pr_info("%s on CPU %d\n", lockup ? "locking up" : "spinning",
-		smp_processor_id());
-	set_bit(smp_processor_id(), pdtest_spinning);
-	if (lockup)
+	if (lockup) {
+		preempt_disable();
+		pr_info("locking up on CPU %d\n", smp_processor_id());
+		set_bit(smp_processor_id(), pdtest_spinning);
 		pdtest_lockup_here();
-	else
-		pdtest_spin_here();
-	preempt_enable();
+		preempt_enable();
+		return 0;
+	}
+	spin_lock(&pdtest_spin_lock);
+	pr_info("spinning on CPU %d holding pdtest_spin_lock\n", smp_processor_id());
+	set_bit(smp_processor_id(), pdtest_spinning);
+	pdtest_spin_here();
+	spin_unlock(&pdtest_spin_lock);
 	return 0;
 }
 
