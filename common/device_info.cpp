@@ -210,6 +210,18 @@ void require_supported_controller(const BlockDevice &dev,
 		    "); supported: virtio-blk, NVMe, AHCI (SATA)");
 }
 
+// Is path the block device dev itself? By device number when path exists
+// here, else by its /dev name.
+static bool same_device(const std::string &path, const BlockDevice &dev)
+{
+	struct stat st;
+
+	if (::stat(path.c_str(), &st) == 0)
+		return S_ISBLK(st.st_mode) && ::major(st.st_rdev) == dev.major &&
+		       ::minor(st.st_rdev) == dev.minor;
+	return path == "/dev/" + dev.name;
+}
+
 // Undoes the octal escapes of /proc/self/mounts ("\040" for a space).
 static std::string unescape_mount_field(const std::string &s)
 {
@@ -231,7 +243,8 @@ static std::string unescape_mount_field(const std::string &s)
 
 std::vector<std::string> find_device_users(const BlockDevice &dev,
 					   const std::string &sysfs_root,
-					   const std::string &proc_root)
+					   const std::string &proc_root,
+					   bool own_swap)
 {
 	std::vector<std::string> names = dev.partition_names;
 	std::vector<std::string> devnums = dev.partition_devs;
@@ -277,7 +290,9 @@ std::vector<std::string> find_device_users(const BlockDevice &dev,
 			std::string source = unescape_mount_field(src);
 			if (!matches(source))
 				continue;
-			users.push_back(swaps ? source + " is in use as swap" :
+			if (swaps && own_swap && same_device(source, dev))
+				continue;
+			users.push_back(swaps ? source + " is in use as swap (to dump to the active swap partition: dumpadm -d swap)" :
 					source + " is mounted on " +
 					unescape_mount_field(dst));
 		}
@@ -291,6 +306,88 @@ std::vector<std::string> find_device_users(const BlockDevice &dev,
 			users.push_back("/dev/" + names[i] + " is held by " + h);
 	}
 	return users;
+}
+
+std::vector<SwapEntry> read_swaps(const std::string &proc_root)
+{
+	std::vector<SwapEntry> out;
+	auto text = read_file_if_exists(proc_root + "/swaps");
+
+	if (!text)
+		return out;
+	size_t pos = text->find('\n');	// the title line
+	while (pos != std::string::npos && pos + 1 < text->size()) {
+		size_t nl = text->find('\n', pos + 1);
+		std::string line = text->substr(pos + 1, nl == std::string::npos ? std::string::npos : nl - pos - 1);
+		pos = nl;
+		char name[4096], type[32];
+		unsigned long long size = 0, used = 0;
+		int prio = 0;
+		if (std::sscanf(line.c_str(), "%4095s %31s %llu %llu %d", name, type,
+				&size, &used, &prio) < 2)
+			continue;
+		SwapEntry e;
+		e.path = unescape_mount_field(name);
+		e.partition = std::string(type) == "partition";
+		e.size_kib = size;
+		e.priority = prio;
+		out.push_back(e);
+	}
+	return out;
+}
+
+SwapChoice choose_swap_partition(const std::string &proc_root)
+{
+	std::vector<SwapEntry> swaps = read_swaps(proc_root);
+	std::string where = proc_root + "/swaps";
+	const SwapEntry *best = nullptr;
+	std::string files;
+	unsigned parts = 0;
+
+	for (const auto &e : swaps) {
+		if (!e.partition) {
+			files += (files.empty() ? "" : ", ") + e.path;
+			continue;
+		}
+		parts++;
+		if (!best || e.size_kib > best->size_kib)
+			best = &e;
+	}
+	if (!best && files.empty())
+		throw Error("-d swap: no swap is active (" + where +
+			    " lists none); enable a swap partition first (swapon), or give a dedicated device (-d /dev/vdb)");
+	if (!best)
+		throw Error("-d swap: the active swap is a file (" + files +
+			    "): panicdump writes a disk or partition through its controller, not a file in a filesystem; "
+			    "expected a swap partition, or give a dedicated device (-d /dev/vdb)");
+	SwapChoice c;
+	c.path = best->path;
+	c.why = parts == 1 ? "the active swap partition" :
+		strprintf("the largest of %u active swap partitions in %s", parts, where.c_str());
+	if (!files.empty())
+		c.why += "; swap files are never used (" + files + ")";
+	return c;
+}
+
+bool is_active_swap(const BlockDevice &dev, const std::string &proc_root)
+{
+	for (const auto &e : read_swaps(proc_root))
+		if (e.partition && same_device(e.path, dev))
+			return true;
+	return false;
+}
+
+bool path_is_active_swap(const std::string &path, const std::string &proc_root)
+{
+	struct stat st;
+
+	if (::stat(path.c_str(), &st) < 0 || !S_ISBLK(st.st_mode))
+		return false;
+	BlockDevice dev;
+	dev.major = ::major(st.st_rdev);
+	dev.minor = ::minor(st.st_rdev);
+	dev.name = path_basename(path);
+	return is_active_swap(dev, proc_root);
 }
 
 } // namespace pd
