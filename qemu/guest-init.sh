@@ -7,7 +7,11 @@
 #                      boot after: extract the dump from the disk), or rearm
 #                      (a boot after: try `dumpadm -d`, then `dumpadm -u` from
 #                      a configuration naming the disk that holds an unsaved
-#                      dump, print the status, power off)
+#                      dump, print the status, power off), or swap (mkswap
+#                      and swapon the dump disk, push memory into swap,
+#                      dumpadm -d swap, sysrq-c) and swapsave (the boot
+#                      after: savecore before swapon, then swapon, use it,
+#                      dumpadm -u re-arms on swap)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -123,6 +127,79 @@ arm() {
 			fail "fill $FILL MiB of /tmp"
 		step "filled $FILL MiB of /tmp with random data"
 	fi
+}
+
+# md5 of the swap header proper: bytes 1024..4095 of the swap area.
+swap_header_md5() {
+	dd if="$DUMPDEV" bs=1024 skip=1 count=3 2>/dev/null | md5sum | cut -d' ' -f1
+}
+
+# Swap used, in KiB, from /proc/swaps (0 when not listed).
+swap_used_kib() {
+	awk -v d="$DUMPDEV" '$1 == d { print $4; f = 1 } END { if (!f) print 0 }' /proc/swaps
+}
+
+# Fill a tmpfs larger than RAM, so that some of it goes to swap.
+swap_push() {
+	mkdir -p /mnt/fill
+	mount -t tmpfs -o size=1400m tmpfs /mnt/fill || fail "mount the fill tmpfs"
+	dd if=/dev/zero of=/mnt/fill/a bs=1M count="${1:-1000}" 2>/dev/null ||
+		fail "fill ${1:-1000} MiB of tmpfs"
+	echo "PD-SWAP used $(swap_used_kib) KiB"
+}
+
+# swap: the dump disk becomes the active swap, then dumpadm -d swap.
+swap_arm() {
+	command -v dumpadm >/dev/null || fail "dumpadm missing"
+	mkswap "$DUMPDEV" >/dev/null || fail "mkswap $DUMPDEV"
+	swapon "$DUMPDEV" || fail "swapon $DUMPDEV"
+	echo "PD-SWAP header $(swap_header_md5) before arming"
+	swap_push 1000
+	# Active swap named as a device: refused, pointing at -d swap.
+	echo "PD-BEGIN dumpadm-d-dev"
+	dumpadm -d "$DUMPDEV" 2>&1
+	echo "PD-END dumpadm-d-dev"
+	echo "PD-BEGIN dumpadm-d-swap"
+	dumpadm -d swap 2>&1 || fail "dumpadm -d swap"
+	echo "PD-END dumpadm-d-swap"
+	echo "PD-SWAP header $(swap_header_md5) after arming"
+	echo "PD-SWAP magic $(dd if="$DUMPDEV" bs=8 count=1 2>/dev/null)"
+	echo "PD-BEGIN dumpadm"
+	dumpadm || fail "dumpadm (status)"
+	echo "PD-END dumpadm"
+	step "armed"
+}
+
+# swapsave: the boot after the panic. savecore first, swap after.
+swap_save() {
+	step "swapsave"
+	echo "PD-SWAP header $(swap_header_md5) at boot"
+	savecore -v -d -f "$DUMPDEV" /var/crash/pd || fail "savecore"
+	for f in /var/crash/pd/vmcore.*; do
+		echo "PD-MD5 $(md5sum <"$f" | cut -d' ' -f1) $(basename "$f")"
+	done
+	step "saved"
+	echo "PD-SWAP header $(swap_header_md5) after savecore"
+	swapon "$DUMPDEV" || fail "swapon $DUMPDEV after savecore"
+	step "swapon"
+	swap_push 1000
+	cat /proc/swaps
+	[ "$(swap_used_kib)" -gt 0 ] || fail "no swap used after swapon"
+	step "swap used"
+	# A savecore now would read what paging wrote: refused.
+	echo "PD-BEGIN savecore-on-swap"
+	savecore -f "$DUMPDEV" /var/crash/pd2 2>&1
+	echo "PD-END savecore-on-swap status $?"
+	# What a boot does after swapon: re-arm from the configuration.
+	printf 'DUMPADM_DEVICE=%s\nDUMPADM_SWAP=yes\n' "$DUMPDEV" >/etc/dumpadm.conf
+	echo "PD-BEGIN dumpadm-u"
+	dumpadm -u 2>&1 || fail "dumpadm -u on swap"
+	echo "PD-END dumpadm-u"
+	echo "PD-SWAP magic $(dd if="$DUMPDEV" bs=8 count=1 2>/dev/null)"
+	echo "PD-BEGIN dumpadm"
+	dumpadm 2>&1
+	echo "PD-END dumpadm"
+	step "rearmed on swap"
 }
 
 # Leave traces for the host to find in the dump: a kernel log line and a
@@ -244,6 +321,18 @@ scenario() {
 		echo "PD-BEGIN dumpadm"
 		dumpadm 2>&1
 		echo "PD-END dumpadm"
+		;;
+	swap)
+		swap_arm
+		mark
+		sleep 1
+		step "trigger sysrq-c on CPU 1"
+		taskset -c 1 sh -c 'echo c >/proc/sysrq-trigger'
+		sleep 10
+		fail "no panic after sysrq-c"
+		;;
+	swapsave)
+		swap_save
 		;;
 	*)
 		fail "unknown scenario '$1'"

@@ -14,6 +14,8 @@
 #               lzo      LZO-compressed pages; makedumpfile reads and
 #                        refilters the vmcore
 #               rearm    the dump survives two boots that try to arm again
+#               swap     dumpadm -d swap on the guest's active swap; the
+#                        boot after saves it before swapon, swap works again
 #             or "all" (the eight panics), "extra" (partial lzo rearm),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
@@ -101,6 +103,7 @@ expect_bt() {
 expect_panic() {
 	case $1 in
 	sysrq) echo "sysrq triggered crash" ;;
+	swap) echo "sysrq triggered crash" ;;
 	spin | panic) echo "pdtest: requested panic" ;;
 	oops) echo "Fatal exception" ;;
 	bug_softirq) echo "Fatal exception in interrupt" ;;
@@ -407,6 +410,50 @@ reboot_savecore() {
 	check "$label: guest and host savecore give the same vmcore.0" [ "$guest" = "$host" ]
 }
 
+# swap: the dump went to the guest's active swap (dumpadm -d swap). The
+# swap header must have survived arming, the dump and the host's savecore;
+# the boot after runs savecore before swapon, then swap works again and
+# dumpadm -u re-arms on it.
+swap_checks() {
+	local dir=$1 vmcore=$2 log=$1/console-swapsave.log rc=0 before after guest host
+	shift 2
+	local clog=$dir/console.log
+	check "$label: dumpadm -d on the active swap by its name is refused, naming -d swap" \
+		has "$clog" 'is in use as swap \(to dump to the active swap partition: dumpadm -d swap\)'
+	check "$label: dumpadm -d swap chose the dump disk" has "$clog" '^dumpadm: -d swap: /dev/[a-z0-9]* \(the active swap partition\)'
+	check "$label: dumpadm shows the device as swap" has "$clog" 'Dump device: /dev/[a-z0-9]* \(swap\)'
+	check "$label: memory was in swap when armed" grep -qE '^PD-SWAP used [1-9][0-9]* KiB' "$clog"
+	before=$(awk '/^PD-SWAP header .* before arming/ { print $3 }' "$clog")
+	after=$(awk '/^PD-SWAP header .* after arming/ { print $3 }' "$clog")
+	check "$label: arming left the swap header (bytes 1024..4095) alone" [ "${before:-none}" = "${after:-other}" ]
+	check "$label: the module wrote the header into the boot block" has "$clog" '^PD-SWAP magic PANICDMP'
+	if blkid -p -o value -s TYPE "$dir/dump.img" 2>/dev/null | grep -qx swap; then
+		pass "$label: blkid -p still finds swap on the disk after the dump and savecore"
+	else
+		fail "$label: blkid -p still finds swap on the disk after the dump and savecore ($(blkid -p "$dir/dump.img" 2>&1))"
+	fi
+	bash "$top/qemu/run-guest.sh" -q "$@" -s swapsave -d "$dir/dump.img" \
+		-l "$log" -t 300 >/dev/null 2>"$dir/run-guest-swapsave.err" || rc=$?
+	check "$label: swapsave boot ran and powered off" [ $rc = 0 ]
+	if has "$log" '^PD-FAIL'; then
+		fail "$label: swapsave boot steps ($(grep -m1 '^PD-FAIL' "$log"))"
+		excerpt "$log" 40
+	fi
+	check "$label: the swap header at the next boot is the one mkswap wrote" \
+		grep -q "^PD-SWAP header $before at boot" "$log"
+	check "$label: savecore ran in the guest before swapon" \
+		awk '/^PD-STEP saved/ { s = NR } /^PD-STEP swapon/ { w = NR } END { exit !(s && w && s < w) }' "$log"
+	guest=$(awk '/^PD-MD5 .* vmcore\.0/ { print $2 }' "$log")
+	host=$(md5sum <"$vmcore" | cut -d' ' -f1)
+	check "$label: guest and host savecore give the same vmcore.0" [ "$guest" = "$host" ]
+	check "$label: swapon after savecore succeeds and swap is used" has "$log" '^PD-STEP swap used'
+	grep -A2 '^Filename' "$log" | sed 's/^/    /' || true
+	check "$label: savecore refuses the device while it is active swap" \
+		has "$log" 'is active swap \(/proc/swaps lists it\)'
+	check "$label: dumpadm -u re-arms on swap" has "$log" '^PD-STEP rearmed on swap'
+	sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log" | sed 's/^/    /'
+}
+
 # rearm: two boots on the disk with the unsaved dump, each trying to arm
 # it again; the dump must come out of savecore as it was right after the
 # panic (a sparse copy of the disk, saved on the side, is the reference).
@@ -563,6 +610,7 @@ run_scenario() {
 		check "$label: info.0 exists" [ -s "$dir/crash/info.0" ]
 		case $s in
 		sysrq) reboot_savecore "$dir" "$vmcore" "${diskopt[@]}" ;;
+		swap) swap_checks "$dir" "$vmcore" "${diskopt[@]}" ;;
 		partial)
 			check "$label: info.0 says incomplete: yes" has "$dir/crash/info.0" '^incomplete: *yes'
 			sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | head -n 3 || true
@@ -614,6 +662,10 @@ run_scenario() {
 		lzo_checks "$dir" "$vmcore" "$marker" "$gs"
 		;;
 	rearm) ;;
+	swap)
+		crash_checks sysrq "$dir" "$vmcore" "$marker" "$key"
+		drgn_checks sysrq "$dir" "$vmcore" "$marker" "$key"
+		;;
 	*)
 		crash_checks "$s" "$dir" "$vmcore" "$marker" "$key"
 		drgn_checks "$s" "$dir" "$vmcore" "$marker" "$key"
