@@ -2,6 +2,7 @@
 #include "common/device_info.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -187,10 +188,41 @@ BlockDevice resolve_device_node(const std::string &sysfs_root,
 
 	if (::stat(user_path.c_str(), &st) < 0)
 		throw_errno(user_path);
+	if (S_ISREG(st.st_mode))
+		throw Error(user_path + ": a regular file, not a block device: the capture module writes a disk or partition "
+			    "through its controller at panic time, not a file in a filesystem; expected a whole disk or a partition "
+			    "(e.g. /dev/vdb); supported: " + kSupportedControllers);
 	if (!S_ISBLK(st.st_mode))
-		throw Error(user_path + ": not a block device (expected a whole disk or a partition, e.g. /dev/vdb)");
+		throw Error(user_path + ": not a block device (expected a whole disk or a partition, e.g. /dev/vdb); supported: " +
+			    kSupportedControllers);
 	return resolve_block_device(sysfs_root, ::major(st.st_rdev),
 				    ::minor(st.st_rdev));
+}
+
+std::string unsupported_kind(const BlockDevice &dev)
+{
+	const std::string &n = dev.disk_name;
+	auto starts = [&](const char *p) { return n.rfind(p, 0) == 0; };
+
+	if (starts("dm-"))
+		return n + " is a device-mapper device (LVM, dm-crypt, multipath, dmsetup): its blocks map onto other devices, "
+			   "and at panic time the capture module drives one disk's controller itself, below any mapping";
+	if (starts("md"))
+		return n + " is an md software RAID device: its blocks live on member disks that the capture module would have to "
+			   "write as md does, at panic time";
+	if (starts("loop"))
+		return n + " is a loop device: its blocks are a file in a filesystem, which cannot be written at panic time";
+	if (starts("nbd"))
+		return n + " is a network block device: the capture module writes through a local disk controller, not the network";
+	if (starts("zram") || starts("ram"))
+		return n + " is a RAM disk: its contents do not survive the reboot";
+	// A USB mass-storage disk sits below a USB host controller (.../usb2/2-1/...).
+	for (size_t at = dev.disk_sysfs_path.find("/usb"); at != std::string::npos;
+	     at = dev.disk_sysfs_path.find("/usb", at + 1))
+		if (at + 4 < dev.disk_sysfs_path.size() &&
+		    std::isdigit(static_cast<unsigned char>(dev.disk_sysfs_path[at + 4])))
+			return n + " is a USB storage device: the capture module does not drive USB host controllers";
+	return "";
 }
 
 void require_supported_controller(const BlockDevice &dev,
@@ -198,6 +230,9 @@ void require_supported_controller(const BlockDevice &dev,
 {
 	if (dev.is_supported_controller())
 		return;
+	std::string kind = unsupported_kind(dev);
+	if (!kind.empty())
+		throw Error(user_path + ": unsupported device: " + kind + "; supported: " + kSupportedControllers);
 	std::string what;
 	if (dev.pci)
 		what = strprintf("PCI %04x:%04x, driver %s", dev.pci->vendor,
@@ -207,7 +242,7 @@ void require_supported_controller(const BlockDevice &dev,
 	else
 		what = "not behind a PCI function: " + dev.disk_sysfs_path;
 	throw Error(user_path + ": unsupported controller (" + what +
-		    "); supported: virtio-blk, NVMe, AHCI (SATA)");
+		    "); supported: " + kSupportedControllers);
 }
 
 // Is path the block device dev itself? By device number when path exists

@@ -61,7 +61,16 @@ BlockDevice resolve_block_device(const std::string &sysfs_root,
 BlockDevice resolve_device_node(const std::string &sysfs_root,
 				const std::string &user_path);
 
-// Throws "<user_path>: unsupported controller (...); supported: ...".
+// The controllers the capture module drives, for refusals.
+inline constexpr const char *kSupportedControllers = "virtio-blk, NVMe, AHCI (SATA)";
+
+// Why a device that is no supported controller's disk cannot be one: a
+// device-mapper, md, loop, nbd, RAM or USB disk ("dm-0 is a device-mapper
+// device (...): ..."); "" for anything else.
+std::string unsupported_kind(const BlockDevice &dev);
+
+// Throws "<user_path>: unsupported device: <kind>; supported: ..." or
+// "<user_path>: unsupported controller (...); supported: ...".
 void require_supported_controller(const BlockDevice &dev,
 				  const std::string &user_path);
 

@@ -211,39 +211,48 @@ static SymbolTable gather_symtab(const SystemPaths &paths, std::ostream &warn)
 	return t;
 }
 
+BlockDevice check_dump_device(const std::string &device, const SystemPaths &paths,
+			      bool swap)
+{
+	BlockDevice dev = resolve_device_node(paths.sysfs, device);
+
+	require_supported_controller(dev, device);
+	if (swap && !is_active_swap(dev, paths.proc))
+		throw Error(device + ": not an active swap partition (" + paths.proc +
+			    "/swaps does not list it); expected the swap partition dumpadm -d swap chose");
+	if (!dev.partition_names.empty()) {
+		std::string parts;
+		for (const auto &p : dev.partition_names)
+			parts += (parts.empty() ? "" : ", ") + p;
+		throw Error(device + " has partitions (" + parts +
+			    "); expected a partition or an unpartitioned disk");
+	}
+	auto users = find_device_users(dev, paths.sysfs, paths.proc, swap);
+	if (!users.empty()) {
+		std::string list;
+		for (const auto &u : users)
+			list += (list.empty() ? "" : "; ") + u;
+		throw Error(device + " is in use (" + list +
+			    "); expected a dedicated, unused disk or partition on " +
+			    kSupportedControllers);
+	}
+	uint64_t area = area_bytes_of(dev);
+	if (area < PD_MIN_AREA_SIZE)
+		throw Error(strprintf("%s: too small for a dump area (%s, need at least %s)",
+				      device.c_str(), human_size(area).c_str(),
+				      human_size(PD_MIN_AREA_SIZE).c_str()));
+	return dev;
+}
+
 void arm_device(const std::string &device, const DumpConfig &cfg,
 		const SystemPaths &paths, std::ostream &warn, bool swap)
 {
 	ArmInputs in;
 
 	// Where the area is and which controller serves it.
-	in.dev = resolve_device_node(paths.sysfs, device);
+	in.dev = check_dump_device(device, paths, swap);
 	in.swap = swap;
-	require_supported_controller(in.dev, device);
-	if (swap && !is_active_swap(in.dev, paths.proc))
-		throw Error(device + ": not an active swap partition (" + paths.proc +
-			    "/swaps does not list it); expected the swap partition dumpadm -d swap chose");
-	if (!in.dev.partition_names.empty()) {
-		std::string parts;
-		for (const auto &p : in.dev.partition_names)
-			parts += (parts.empty() ? "" : ", ") + p;
-		throw Error(device + " has partitions (" + parts +
-			    "); expected a partition or an unpartitioned disk");
-	}
-	auto users = find_device_users(in.dev, paths.sysfs, paths.proc, swap);
-	if (!users.empty()) {
-		std::string list;
-		for (const auto &u : users)
-			list += (list.empty() ? "" : "; ") + u;
-		throw Error(device + " is in use (" + list +
-			    "); expected a dedicated, unused device");
-	}
 	in.area_size = area_bytes_of(in.dev);
-	if (in.area_size < PD_MIN_AREA_SIZE)
-		throw Error(strprintf("%s: too small for a dump area (%s, need at least %s)",
-				      device.c_str(),
-				      human_size(in.area_size).c_str(),
-				      human_size(PD_MIN_AREA_SIZE).c_str()));
 
 	// The module must be there before anything is written.
 	CaptureModule module = CaptureModule::open(paths.capture_dev);

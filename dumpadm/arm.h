@@ -63,6 +63,15 @@ struct ArmInputs {
 void build_arm(const ArmInputs &in, struct pd_header *h,
 	       struct pd_arm_request *req);
 
+// What dumpadm refuses to dump to, checked before anything else (the size
+// estimate included): resolves device and refuses, naming the reason, a
+// device that is not a supported controller's disk or partition (device-
+// mapper, md, loop, nbd, USB, a regular file, ...), a disk with
+// partitions, a device in use (mounted, held, swap unless swap is set and
+// it is that swap partition) or smaller than PD_MIN_AREA_SIZE.
+BlockDevice check_dump_device(const std::string &device, const SystemPaths &paths,
+			      bool swap = false);
+
 // The whole of dumpadm -d DEV with cfg's content and compression.
 // Checks first and refuses with a message naming the device; writes only
 // once every check passed. Warnings go to warn. swap: device is the active

@@ -120,7 +120,9 @@ void preflight(const pd::SystemPaths &paths)
 void check_size(const std::string &device, const pd::DumpConfig &cfg,
 		const pd::SystemPaths &paths)
 {
-	pd::BlockDevice dev = pd::resolve_device_node(paths.sysfs, device);
+	// What it is and who uses it first: a loop or mounted device is
+	// refused for that, whatever its size.
+	pd::BlockDevice dev = pd::check_dump_device(device, paths, cfg.swap);
 	uint64_t area = pd::area_bytes_of(dev);
 	std::optional<pd::Estimate> est;
 
@@ -240,12 +242,14 @@ int run(const Options &o)
 	} else if (o.device == "swap") {
 		std::string dev = choose_swap(paths);
 		preflight(paths);
+		cfg.swap = true;
 		check_size(dev, cfg, paths);
 		pd::arm_device(dev, cfg, paths, std::cerr, true);
 		cfg.device = dev;
 		cfg.swap = true;
 	} else if (!o.device.empty()) {
 		preflight(paths);
+		cfg.swap = false;
 		check_size(o.device, cfg, paths);
 		pd::arm_device(o.device, cfg, paths, std::cerr);
 		cfg.device = o.device;
