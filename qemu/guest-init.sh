@@ -11,7 +11,11 @@
 #                      and swapon the dump disk, push memory into swap,
 #                      dumpadm -d swap, sysrq-c) and swapsave (the boot
 #                      after: savecore before swapon, then swapon, use it,
-#                      dumpadm -u re-arms on swap)
+#                      dumpadm -u re-arms on swap), or refusals (dumpadm -d
+#                      on what it cannot dump to: a regular file, loop, nbd,
+#                      device-mapper, a disk held by it, a mounted and an
+#                      unmounted filesystem, a disk below the estimate; each
+#                      checked to leave every byte as it was)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -202,6 +206,74 @@ swap_save() {
 	step "rearmed on swap"
 }
 
+# One md5 over what a refused dumpadm must not change: the device it was
+# given, both disks, the configuration, crash_kexec_post_notifiers.
+refusal_sums() {
+	{
+		[ ! -b "$1" ] && [ ! -f "$1" ] || md5sum <"$1"
+		md5sum <"$DUMPDEV"
+		md5sum </dev/vda
+		cat /etc/dumpadm.conf 2>/dev/null
+		cat /sys/module/kernel/parameters/crash_kexec_post_notifiers
+	} | md5sum | cut -d' ' -f1
+}
+
+# try_refusal NAME DEVICE [dumpadm options]
+try_refusal() {
+	local name=$1 dev=$2 b a rc
+	shift 2
+	b=$(refusal_sums "$dev")
+	echo "PD-BEGIN refusal $name"
+	dumpadm "$@" -d "$dev" 2>&1
+	rc=$?
+	echo "PD-END refusal $name"
+	a=$(refusal_sums "$dev")
+	if [ "$a" = "$b" ]; then a=unchanged; else a=CHANGED; fi
+	echo "PD-REFUSAL $name status $rc bytes $a"
+}
+
+refusals() {
+	command -v dumpadm >/dev/null || fail "dumpadm missing"
+	local m
+	for m in loop dm_mod nbd ext4; do
+		modprobe "$m" || fail "modprobe $m"
+	done
+	step "refusals"
+	dd if=/dev/zero of=/tmp/dump.file bs=1M count=16 2>/dev/null || fail "dd /tmp/dump.file"
+	try_refusal file /tmp/dump.file
+	[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
+	losetup /dev/loop0 /tmp/dump.file || fail "losetup /dev/loop0"
+	try_refusal loop /dev/loop0
+	losetup -d /dev/loop0
+	# No nbd server: the device is there, nothing behind it.
+	try_refusal nbd /dev/nbd0
+	if command -v dmsetup >/dev/null; then
+		# No udev here: dmsetup makes /dev/mapper/pdlin itself.
+		DM_DISABLE_UDEV=1 dmsetup create pdlin --table "0 32768 linear $DUMPDEV 0" ||
+			fail "dmsetup create"
+		try_refusal dm /dev/mapper/pdlin
+		try_refusal held "$DUMPDEV"
+		DM_DISABLE_UDEV=1 dmsetup remove pdlin || fail "dmsetup remove"
+	else
+		step "no dmsetup: device-mapper left out"
+	fi
+	mke2fs -q "$DUMPDEV" >/dev/null 2>&1 || mke2fs "$DUMPDEV" >/dev/null || fail "mke2fs $DUMPDEV"
+	mkdir -p /mnt/fs
+	# Read-only: a read-write mount writes the disk behind our back
+	# (superblock, writeback), which would blur the unchanged-bytes check.
+	mount -t ext2 -o ro "$DUMPDEV" /mnt/fs || fail "mount $DUMPDEV"
+	try_refusal mounted "$DUMPDEV"
+	umount /mnt/fs || fail "umount /mnt/fs"
+	try_refusal fs "$DUMPDEV"
+	# The 64 MiB scratch disk against the estimate for all of RAM.
+	try_refusal small /dev/vda -c all
+	[ -e /etc/dumpadm.conf ] || echo "PD-REFUSAL no configuration written"
+	echo "PD-BEGIN dumpadm"
+	dumpadm 2>&1
+	echo "PD-END dumpadm"
+	step "refusals done"
+}
+
 # Leave traces for the host to find in the dump: a kernel log line and a
 # process whose comm is the marker.
 mark() {
@@ -333,6 +405,9 @@ scenario() {
 		;;
 	swapsave)
 		swap_save
+		;;
+	refusals)
+		refusals
 		;;
 	*)
 		fail "unknown scenario '$1'"

@@ -16,6 +16,9 @@
 #               rearm    the dump survives two boots that try to arm again
 #               swap     dumpadm -d swap on the guest's active swap; the
 #                        boot after saves it before swapon, swap works again
+#               refusals dumpadm -d on a file, loop, nbd, dm, a held, mounted
+#                        or formatted disk and one below the estimate: each
+#                        refused with its reason, no byte changed
 #             or "all" (the eight panics), "extra" (partial lzo rearm),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
@@ -454,6 +457,48 @@ swap_checks() {
 	sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log" | sed 's/^/    /'
 }
 
+# refusals: one boot that tries dumpadm -d on everything it must refuse;
+# each refusal must name its reason (and, but for the foreign filesystem,
+# the supported controllers), exit 1 and leave the device, both disks,
+# the configuration and crash_kexec_post_notifiers as they were.
+refusals_checks() {
+	local dir=$1 log=$1/console.log rc=0 name want
+	shift
+	bash "$top/qemu/run-guest.sh" -q "$@" -s refusals -d "$dir/dump.img" \
+		-l "$log" -t 300 >/dev/null 2>"$dir/run-guest.err" || rc=$?
+	check "$label: guest ran and powered off" [ $rc = 0 ]
+	if has "$log" '^PD-FAIL'; then
+		fail "$label: guest steps ($(grep -m1 '^PD-FAIL' "$log"))"
+		excerpt "$log" 40
+	fi
+	check "$label: guest went through every refusal" has "$log" '^PD-STEP refusals done'
+	# The serial console ends lines with CR LF.
+	tr -d '\r' <"$log" >"$dir/console.txt"
+	log=$dir/console.txt
+	while IFS='|' read -r name want; do
+		if has "$log" "^PD-REFUSAL $name status 1 bytes unchanged" &&
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep -qE -- "$want"; then
+			pass "$label: $name: refused, nothing changed"
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep '^dumpadm:' |
+				grep -v 'note:\|warning:' | head -n 1 | cut -c1-200 | sed 's/^/    /'
+		else
+			fail "$label: $name: refused, nothing changed ($(grep -m1 "^PD-REFUSAL $name " "$log" || echo 'not tried'))"
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | sed 's/^/    /'
+		fi
+	done <<-'EOF'
+	file|: a regular file, not a block device: .*supported: virtio-blk, NVMe, AHCI
+	loop|: unsupported device: loop0 is a loop device: .*supported: virtio-blk, NVMe, AHCI
+	nbd|: unsupported device: nbd0 is a network block device: .*supported: virtio-blk, NVMe, AHCI
+	dm|: unsupported device: dm-0 is a device-mapper device .*supported: virtio-blk, NVMe, AHCI
+	held|is in use \(/dev/[a-z0-9]* is held by dm-0\); expected a dedicated, unused disk or partition on virtio-blk, NVMe, AHCI
+	mounted|is in use \(/dev/[a-z0-9]* is mounted on /mnt/fs\); expected a dedicated, unused disk or partition on virtio-blk, NVMe, AHCI
+	fs|contains an ext2/3/4 filesystem; a dump would overwrite it
+	small|too small for a dump: .*Choose a larger disk or partition \(supported: virtio-blk, NVMe, AHCI
+	EOF
+	check "$label: no configuration was written" has "$log" '^PD-REFUSAL no configuration written'
+	check "$label: the module is still not armed" has "$log" 'Capture module: loaded, not armed'
+}
+
 # rearm: two boots on the disk with the unsaved dump, each trying to arm
 # it again; the dump must come out of savecore as it was right after the
 # panic (a sparse copy of the disk, saved on the side, is the reference).
@@ -508,7 +553,7 @@ guest_args() {
 # and the guest fills 420 MiB of tmpfs with random data after arming: about
 # 440 MB of dump that does not fit 380 MiB, the kernel's pages (written
 # first, about 17 MB) do.
-disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-380M}" ;; *) echo 2G ;; esac; }
+disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-380M}" ;; refusals) echo 64M ;; *) echo 2G ;; esac; }
 
 run_scenario() {
 	local spec=$1 s disk=virtio dir marker rc=0 t0=$SECONDS vmcore diskopt=() key='' gs size gargs
@@ -532,6 +577,11 @@ run_scenario() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s "$size" "$dir/dump.img"
+	if [ "$s" = refusals ]; then
+		refusals_checks "$dir" "${diskopt[@]}"
+		echo "== $label done in $((SECONDS - t0))s"
+		return
+	fi
 
 	if [ $ref = 1 ]; then
 		vmcore=$dir/vmcore.elf
