@@ -210,7 +210,9 @@ swap_save() {
 # given, both disks, the configuration, crash_kexec_post_notifiers.
 refusal_sums() {
 	{
-		[ ! -b "$1" ] && [ ! -f "$1" ] || md5sum <"$1"
+		if [ -b "$1" ] || [ -f "$1" ]; then
+			md5sum <"$1"
+		fi
 		md5sum <"$DUMPDEV"
 		md5sum </dev/vda
 		cat /etc/dumpadm.conf 2>/dev/null
@@ -220,7 +222,7 @@ refusal_sums() {
 
 # try_refusal NAME DEVICE [dumpadm options]
 try_refusal() {
-	local name=$1 dev=$2 b a rc
+	local name="$1" dev="$2" b a rc
 	shift 2
 	b=$(refusal_sums "$dev")
 	echo "PD-BEGIN refusal $name"
