@@ -84,6 +84,8 @@ install: tools
 		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d
+	install -m 0644 systemd/swap.d-panicdump-savecore.conf $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d/panicdump-savecore.conf
 	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf
 	install -m 0644 systemd/modprobe.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
 	rm -rf $(DESTDIR)$(DKMSDIR)
@@ -103,6 +105,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,dumpadm savecore)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,dumpadm.8 savecore.8)
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(PD_UNITS))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d/panicdump-savecore.conf
+	-rmdir $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d 2>/dev/null
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
 	rm -rf $(DESTDIR)$(DKMSDIR)
 

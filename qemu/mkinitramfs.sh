@@ -89,12 +89,20 @@ for tool in dumpadm savecore; do
 		copy_with_libs "$build/$tool"
 	fi
 done
+# dmsetup (and libdevmapper) for the refusals scenario's dm device.
+if [ -x /usr/sbin/dmsetup ]; then
+	copy_with_libs /usr/sbin/dmsetup
+else
+	log "WARNING: no /usr/sbin/dmsetup (apt-get install dmsetup); the refusals scenario skips device-mapper"
+fi
 
 # Kernel modules: our two, the virtio disk stack and whatever ours depend
 # on (zstd_compress, …), with their dependencies from the cached tree;
 # nvme for an NVMe dump disk (run-guest.sh -N); qemu_fw_cfg hands
 # VMCOREINFO to QEMU for run-guest.sh -R.
 mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg)
+# The refusals scenario's devices: loop, device-mapper, nbd, a mounted ext2.
+mods+=(loop dm_mod nbd ext4)
 for ko in panicdump pdtest; do
 	if need "$ko_dir/$ko.ko"; then
 		cp "$ko_dir/$ko.ko" "lib/modules/$PD_KVER/extra/"

@@ -16,6 +16,8 @@ pkgs=(
 	# the QEMU guest and its initramfs
 	qemu-system-x86 qemu-utils busybox-static cpio zstd util-linux
 	binutils file xz-utils
+	# the e2e refusals scenario's device-mapper device (dmsetup in the guest)
+	dmsetup
 	# reading the dumps
 	crash python3 python3-drgn makedumpfile gdb
 )

@@ -102,7 +102,7 @@ suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio and NVMe, 6.1 and 6.12 (tests/e2e/run.sh "full").
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial sysrq@6.12"
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial swap refusals sysrq@6.12"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then
@@ -112,6 +112,9 @@ if [ "${scenarios[*]}" != full ]; then
 				case " ${scenarios[*]} " in *" $x$k$d "*) ;; *) not_run+=("$x$k$d") ;; esac
 			done
 		done
+	done
+	for x in swap refusals swap@6.12; do
+		case " ${scenarios[*]} " in *" $x "*) ;; *) not_run+=("$x") ;; esac
 	done
 fi
 not_run_banner() {
