@@ -49,17 +49,18 @@ std::string ratio_text(unsigned ratio10)
 AssumedRatios assumed_ratios(uint32_t compression)
 {
 	// Kernel pages (slab, page tables, the kernel image, vmalloc) are
-	// mostly pointers, small integers and zero padding: measured about
-	// 5:1 with zstd level 1 (bench/run.sh), assumed a fifth lower; LZO
-	// compresses them less. User, page-cache and (stale) free pages can hold
-	// anything; text and binaries give 2-3:1 with zstd: assumed 2:1,
-	// 1.5:1 with LZO. Incompressible data (media, encrypted) makes a
-	// dump larger than this.
+	// mostly pointers, small integers and zero padding: bench/run.sh
+	// measures 5.7:1 with zstd level 1 and 3.9:1 with LZO on a 1 GiB
+	// guest (zero pages included, as here); assumed about 30% lower.
+	// User, page-cache and (stale) free pages can hold anything; text
+	// and binaries give 2-3:1 with zstd: assumed 2:1, 1.5:1 with LZO.
+	// Incompressible data (media, encrypted) makes a dump larger than
+	// this.
 	switch (compression) {
 	case PD_COMPRESS_ZSTD:
 		return { 40, 20 };
 	case PD_COMPRESS_LZO:
-		return { 25, 15 };
+		return { 27, 15 };
 	}
 	return { 10, 10 };
 }

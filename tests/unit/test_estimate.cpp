@@ -191,8 +191,8 @@ TEST(Estimate, Arithmetic)
 	EXPECT_EQ(e.pages, 260000u);
 	EXPECT_EQ(e.kernel_pages, 30000u);
 	EXPECT_EQ(e.other_pages, 230000u);
-	// kernel pages at 2.5:1, the others at 1.5:1 (rounded up)
-	EXPECT_EQ(e.data_bytes, 30000u * 4096 * 10 / 25 + (230000ull * 4096 * 10 + 14) / 15);
+	// kernel pages at 2.7:1, the others at 1.5:1 (each rounded up)
+	EXPECT_EQ(e.data_bytes, (30000ull * 4096 * 10 + 26) / 27 + (230000ull * 4096 * 10 + 14) / 15);
 
 	in.compression = PD_COMPRESS_ZSTD;
 	e = pd::compute_estimate(in);
@@ -259,7 +259,7 @@ TEST(Estimate, ReportAndRefusal)
 	}
 	in.compression = PD_COMPRESS_LZO;
 	e = pd::compute_estimate(in);
-	EXPECT_NE(pd::format_estimate(e).find("kernel pages 2.5:1 (30000 pages)"), std::string::npos);
+	EXPECT_NE(pd::format_estimate(e).find("kernel pages 2.7:1 (30000 pages)"), std::string::npos);
 }
 
 TEST(Estimate, FromAFakeProc)
