@@ -25,10 +25,13 @@
 #                      load qemu_fw_cfg so that QEMU gets VMCOREINFO
 #   pd.quickwd=1       watchdogs on short fuses (soft lockup 2 s, RCU stall
 #                      3 s, hung task 3 s), for a dump that must not wake them
+#   pd.bench=ARGS      scenario bench: pd_pattern's options, commas for
+#                      spaces (bench/run.sh)
 #
 # Scenarios content (pd_pattern, tests/e2e content_*): a process holding
 # a PDHOLDER buffer, then one that fills a PDPANICR buffer and panics the
-# kernel itself.
+# kernel itself; bench: pd_pattern with pd.bench's options, then panic;
+# zstd (bench/run.sh): time `zstd -1` on the second disk's bytes in tmpfs.
 #
 # Every step prints a "PD-STEP <name>" line on the console and a failure a
 # "PD-FAIL <reason>" line; tests/e2e reads the console log for them.
@@ -242,6 +245,26 @@ scenario() {
 		taskset -c 0 pd_pattern -t PDPANICR -a 8 -p
 		sleep 30
 		fail "no panic from pd_pattern"
+		;;
+	bench)
+		arm
+		quick_watchdogs
+		# shellcheck disable=SC2046 # options, split on purpose
+		taskset -c 0 pd_pattern $(cmdline_arg pd.bench | tr , ' ') -p
+		sleep 30
+		fail "no panic from pd_pattern (bench)"
+		;;
+	zstd)
+		step "zstd"
+		command -v zstd >/dev/null || fail "no zstd in this initramfs"
+		mount -o remount,size=90% /tmp
+		cat "$DUMPDEV" >/tmp/raw || fail "copy $DUMPDEV to tmpfs"
+		echo "PD-ZSTD bytes $(wc -c </tmp/raw)"
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		zstd -1 -T1 -q -c /tmp/raw >/tmp/raw.zst || fail "zstd -1"
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		echo "PD-ZSTD out $(wc -c </tmp/raw.zst)"
+		echo "PD-ZSTD ms $(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1000 }')"
 		;;
 	savecore)
 		# The boot after a panic: extract the dump from the disk itself.
