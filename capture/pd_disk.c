@@ -9,7 +9,10 @@
 #include <linux/dma-mapping.h>
 #include <linux/nmi.h>
 #include <linux/timekeeping.h>
+#include <linux/math64.h>
 #include <linux/pci.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
 
 #include "pd_internal.h"
 
@@ -143,9 +146,23 @@ void pd_disk_shutdown(struct pd_disk *d)
 		d->ops->shutdown(d);
 }
 
+/*
+ * The clock of the panic path. With interrupts off nothing advances the
+ * timekeeper, and ktime_get_mono_fast_ns() goes back by a whole period
+ * each time a narrow clocksource wraps (HPET: 32 bits, 43 s; ACPI PM:
+ * 24 bits, 4.7 s) during a long dump. The TSC, read on this one CPU,
+ * does not wrap.
+ */
+u64 pd_clock_ns(void)
+{
+	if (boot_cpu_has(X86_FEATURE_TSC) && tsc_khz)
+		return mul_u64_u32_div(rdtsc(), NSEC_PER_MSEC, tsc_khz);
+	return ktime_get_mono_fast_ns();
+}
+
 void pd_poll_start(struct pd_poll *p, u64 timeout_ns)
 {
-	p->deadline = ktime_get_mono_fast_ns() + timeout_ns;
+	p->deadline = pd_clock_ns() + timeout_ns;
 	p->spins = 0;
 }
 
@@ -154,7 +171,7 @@ bool pd_poll_wait(struct pd_poll *p)
 {
 	if (!(++p->spins & 0xff)) {
 		touch_nmi_watchdog();
-		if (ktime_get_mono_fast_ns() > p->deadline)
+		if (pd_clock_ns() > p->deadline)
 			return false;
 	}
 	udelay(1);

@@ -179,6 +179,7 @@ int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len);
 int pd_disk_read(struct pd_disk *d, u64 sector, void *buf, u32 len);
 int pd_disk_flush(struct pd_disk *d);
 void pd_disk_shutdown(struct pd_disk *d);
+u64 pd_clock_ns(void);
 void pd_poll_start(struct pd_poll *p, u64 timeout_ns);
 bool pd_poll_wait(struct pd_poll *p);
 

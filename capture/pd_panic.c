@@ -36,12 +36,12 @@ void pd_set_active_ctx(struct pd_ctx *ctx)
 
 static u64 pd_elapsed_ms(void)
 {
-	return div_u64(ktime_get_mono_fast_ns() - pd_t0_ns, NSEC_PER_MSEC);
+	return div_u64(pd_clock_ns() - pd_t0_ns, NSEC_PER_MSEC);
 }
 
 bool pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force)
 {
-	u64 now = ktime_get_mono_fast_ns();
+	u64 now = pd_clock_ns();
 	u64 written = ctx->bytes_written;
 
 	if (!force && now - pd_last_progress_ns < PD_PROGRESS_EVERY_NS)
@@ -172,7 +172,7 @@ static int pd_panic_notify(struct notifier_block *nb, unsigned long action,
 	/* Once only: a panic inside the dump must not start another. */
 	if (!ctx || atomic_cmpxchg(&pd_entered, 0, 1))
 		return NOTIFY_DONE;
-	pd_t0_ns = ktime_get_mono_fast_ns();
+	pd_t0_ns = pd_clock_ns();
 	pd_last_progress_ns = pd_t0_ns;
 	atomic_set(&pd_dumping_cpu, raw_smp_processor_id());
 	pd_dump(ctx, data);

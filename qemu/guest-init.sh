@@ -31,6 +31,15 @@
 #                      instead of the second virtio disk (/dev/vdb)
 #   pd.ref=1           QEMU will dump the memory itself (run-guest.sh -R):
 #                      load qemu_fw_cfg so that QEMU gets VMCOREINFO
+#   pd.quickwd=1       watchdogs on short fuses (soft lockup 2 s, RCU stall
+#                      3 s, hung task 3 s), for a dump that must not wake them
+#   pd.bench=ARGS      scenario bench: pd_pattern's options, commas for
+#                      spaces (bench/run.sh)
+#
+# Scenarios content (pd_pattern, tests/e2e content_*): a process holding
+# a PDHOLDER buffer, then one that fills a PDPANICR buffer and panics the
+# kernel itself; bench: pd_pattern with pd.bench's options, then panic;
+# zstd (bench/run.sh): time `zstd -1` on the second disk's bytes in tmpfs.
 #
 # Every step prints a "PD-STEP <name>" line on the console and a failure a
 # "PD-FAIL <reason>" line; tests/e2e reads the console log for them.
@@ -127,6 +136,8 @@ arm() {
 	echo "PD-END dumpadm"
 	step "armed"
 	if [ -n "$FILL" ]; then
+		# tmpfs holds half of RAM by default; the fill may want more.
+		mount -o remount,size=90% /tmp || fail "remount /tmp larger"
 		dd if=/dev/urandom of=/tmp/fill bs=1M count="$FILL" 2>/dev/null ||
 			fail "fill $FILL MiB of /tmp"
 		step "filled $FILL MiB of /tmp with random data"
@@ -286,6 +297,17 @@ mark() {
 	step "marked $MARKER pid $!"
 }
 
+# pd.quickwd=1: watchdogs that would speak within seconds of a dump that
+# blocked them.
+quick_watchdogs() {
+	[ "$(cmdline_arg pd.quickwd)" = 1 ] || return 0
+	echo 1 >/proc/sys/kernel/watchdog_thresh || fail "watchdog_thresh"
+	echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout ||
+		fail "rcu_cpu_stall_timeout"
+	echo 3 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null || true
+	step "quick watchdogs"
+}
+
 # Start a spinner kthread on CPU 1 and wait until it reports spinning.
 spin_cpu1() {
 	echo "$1 1" >/proc/pdtest || fail "$1 1 > /proc/pdtest"
@@ -373,6 +395,37 @@ scenario() {
 		spin_cpu1 softlockup
 		sleep 60
 		fail "no soft-lockup panic"
+		;;
+	content)
+		arm
+		quick_watchdogs
+		mark
+		pd_pattern -t PDHOLDER -a 8 &
+		sleep 2
+		step "trigger panic from pd_pattern"
+		taskset -c 0 pd_pattern -t PDPANICR -a 8 -p
+		sleep 30
+		fail "no panic from pd_pattern"
+		;;
+	bench)
+		arm
+		quick_watchdogs
+		# shellcheck disable=SC2046 # options, split on purpose
+		taskset -c 0 pd_pattern $(cmdline_arg pd.bench | tr , ' ') -p
+		sleep 30
+		fail "no panic from pd_pattern (bench)"
+		;;
+	zstd)
+		step "zstd"
+		command -v zstd >/dev/null || fail "no zstd in this initramfs"
+		mount -o remount,size=90% /tmp
+		cat "$DUMPDEV" >/tmp/raw || fail "copy $DUMPDEV to tmpfs"
+		echo "PD-ZSTD bytes $(wc -c </tmp/raw)"
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		zstd -1 -T1 -q -c /tmp/raw >/tmp/raw.zst || fail "zstd -1"
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		echo "PD-ZSTD out $(wc -c </tmp/raw.zst)"
+		echo "PD-ZSTD ms $(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1000 }')"
 		;;
 	savecore)
 		# The boot after a panic: extract the dump from the disk itself.

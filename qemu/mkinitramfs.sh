@@ -39,7 +39,8 @@ need() {
 	fi
 }
 
-# The marker helper: static, so it needs nothing from the initramfs.
+# The marker and pattern helpers: static, so they need nothing from the
+# initramfs.
 pd_sleep=$guestdir/pd_sleep
 if [ ! -x "$pd_sleep" ] || [ "$top/tests/guest/pd_sleep.c" -nt "$pd_sleep" ]; then
 	gcc -static -O2 -Wall -Wextra -o "$pd_sleep" "$top/tests/guest/pd_sleep.c"
@@ -49,6 +50,10 @@ pd_trigger=$guestdir/pd_trigger
 if [ ! -x "$pd_trigger" ] || [ "$top/tests/guest/pd_trigger.c" -nt "$pd_trigger" ] ||
 	[ "$top/tests/kmod/pdtest_ioctl.h" -nt "$pd_trigger" ]; then
 	gcc -static -O2 -Wall -Wextra -Werror -o "$pd_trigger" "$top/tests/guest/pd_trigger.c"
+fi
+pd_pattern=$guestdir/pd_pattern
+if [ ! -x "$pd_pattern" ] || [ "$top/tests/guest/pd_pattern.c" -nt "$pd_pattern" ]; then
+	gcc -static -O2 -Wall -Wextra -Werror -o "$pd_pattern" "$top/tests/guest/pd_pattern.c"
 fi
 
 stage=$(mktemp -d "$guestdir/stage.XXXXXX")
@@ -71,6 +76,7 @@ done
 install -m 755 "$top/qemu/guest-init.sh" init
 install -m 755 "$pd_sleep" bin/pd_sleep
 install -m 755 "$pd_trigger" bin/pd_trigger
+install -m 755 "$pd_pattern" bin/pd_pattern
 echo pdguest >etc/hostname
 echo "root:x:0:0:root:/root:/bin/sh" >etc/passwd
 echo "root:x:0:" >etc/group

@@ -25,6 +25,7 @@
 #       checks the test plumbing without panicdump
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
+# PD_GUEST_MEM=SIZE: the guest's RAM (QEMU -m; default 1G; bench/run.sh).
 # PD_QEMU_SLOTS=N: at most N guests at once on this machine (each takes a
 # free lock file /tmp/pd-qemu-slot.K and waits for one otherwise); for
 # several test runs sharing few cores, where TCG guests that compete for
@@ -95,7 +96,7 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 # The SATA dump disk hangs off q35's built-in AHCI controller (00:1f.2).
 machine=pc
 [ "$sata" = 0 ] || machine=q35
-qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m 1G -smp 2
+qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}" -smp 2
 	-display none -vga none -nic none -serial stdio
 	-no-reboot
 	-kernel "$PD_VMLINUZ" -initrd "$initrd" -append "$append"

@@ -99,10 +99,10 @@ e2e() {
 
 stage "fuzz: savecore's parser under libFuzzer (${PD_FUZZ_SECONDS:-60} s)"
 suite fuzz bash tests/fuzz/run.sh
-# The default list keeps this script under about 25 minutes on 2 cores
+# The default list keeps this script under about 35 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio and NVMe, 6.1 and 6.12 (tests/e2e/run.sh "full").
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial swap refusals sysrq@6.12"
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial swap refusals content_kernel content_curproc content_all sysrq@6.12"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then
@@ -113,7 +113,7 @@ if [ "${scenarios[*]}" != full ]; then
 			done
 		done
 	done
-	for x in swap refusals swap@6.12; do
+	for x in swap refusals swap@6.12 content_kernel content_all content_curproc; do
 		case " ${scenarios[*]} " in *" $x "*) ;; *) not_run+=("$x") ;; esac
 	done
 fi

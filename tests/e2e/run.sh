@@ -9,7 +9,7 @@
 #   SCENARIO  sysrq spin oops bug_softirq panic kthread_panic warn softlockup
 #             uaf (qemu/guest-init.sh runs them; uaf: a use-after-free that
 #             slub_debug poisoning catches at the next allocation), or one of
-#               partial  content "all" on a 380 MiB dump disk and 420 MiB of
+#               partial  content "all" on a 512 MiB dump disk and 560 MiB of
 #                        random data in the guest: the dump is cut short,
 #                        savecore flags it incomplete, the log is whole
 #               lzo      LZO-compressed pages; makedumpfile reads and
@@ -20,6 +20,14 @@
 #               refusals dumpadm -d on a file, loop, nbd, dm, a held, mounted
 #                        or formatted disk and one below the estimate: each
 #                        refused with its reason, no byte changed
+#               content_kernel content_all content_curproc
+#                        dumpadm -c kernel|all|curproc; one process holds
+#                        a PDHOLDER buffer, another fills PDPANICR and
+#                        panics: crash (trixie) finds each buffer's pages
+#                        absent or present as the content says; no
+#                        watchdog speaks during the dump (content_all adds
+#                        256 MiB of random data to make it long)
+#             ("content": the three)
 #             or "all" (the nine panics), "extra" (partial lzo rearm swap
 #             refusals),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
@@ -57,6 +65,7 @@ for a in "$@"; do
 	--keep) keep=1 ;;
 	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf) ;;
 	extra) scenarios+=(partial lzo rearm swap refusals) ;;
+	content) scenarios+=(content_kernel content_all content_curproc) ;;
 	full) # every scenario, virtio and NVMe, 6.1 and 6.12 (make check-full)
 		for k in '' @6.12; do
 			for d in '' :nvme :sata; do
@@ -65,7 +74,7 @@ for a in "$@"; do
 				done
 			done
 		done
-		scenarios+=(swap refusals swap@6.12)
+		scenarios+=(swap refusals swap@6.12 content_kernel content_all content_curproc)
 		;;
 	-*) echo "unknown option $a" >&2; exit 2 ;;
 	*) scenarios+=("$a") ;;
@@ -95,7 +104,7 @@ excerpt() { # the lines of a log a failure is about, for the CI output
 expect_bt() {
 	case $1 in
 	sysrq) echo sysrq_handle_crash ;;
-	spin | panic) echo pdtest_write ;;
+	spin | panic | content) echo pdtest_write ;;
 	oops) echo pdtest_null_store ;;
 	bug_softirq) echo pdtest_timer_bug ;;
 	uaf) echo pdtest_uaf_detect ;;
@@ -111,7 +120,7 @@ expect_panic() {
 	case $1 in
 	sysrq) echo "sysrq triggered crash" ;;
 	swap) echo "sysrq triggered crash" ;;
-	spin | panic) echo "pdtest: requested panic" ;;
+	spin | panic | content) echo "pdtest: requested panic" ;;
 	oops) echo "Fatal exception" ;;
 	bug_softirq) echo "Fatal exception in interrupt" ;;
 	uaf) echo "panic_on_taint set" ;;
@@ -130,7 +139,7 @@ expect_cpu1() {
 # drgn names frames by DWARF function (pdtest_write, not .cold parts).
 expect_drgn() {
 	case $1 in
-	spin | panic) echo pdtest_write ;;
+	spin | panic | content) echo pdtest_write ;;
 	kthread_panic) echo pdtest_kthread_panic ;;
 	*) expect_bt "$1" ;;
 	esac
@@ -213,6 +222,9 @@ use_kernel() { # KEY: sets PD_* for run-guest.sh, vmlinux, ko_dir; 1 on failure
 	ko=${K_KO[$k]}
 }
 
+# shellcheck source=tests/e2e/content.sh
+. "$top/tests/e2e/content.sh"
+
 crash_version=$(crash --version 2>/dev/null | awk '/^crash/ { print $2; exit }')
 drgn_version=$(/usr/bin/python3 -c 'import drgn; print(drgn.__version__)' 2>/dev/null || echo '?')
 trixie=$top/scripts/trixie-analyzers.sh
@@ -235,6 +247,7 @@ fi
 crash_cmd() {
 	case $1 in
 	sys | bt | log | ps) echo "$1" ;;
+	x.*) echo "${crash_extra[$1]}" ;; # set by a scenario's checks
 	tasks) echo "list task_struct.tasks -h init_task -s task_struct.comm" ;;
 	mod) echo "mod -s pdtest $2/pdtest.ko" ;;
 	bt-a) echo "bt -a" ;;
@@ -553,22 +566,25 @@ rearm_checks() {
 
 # Per scenario: the guest's scenario, extra kernel arguments, the dump
 # disk's size.
-guest_of() { case $1 in partial | lzo | rearm) echo sysrq ;; *) echo "$1" ;; esac; }
+guest_of() { case $1 in partial | lzo | rearm) echo sysrq ;; content_*) echo content ;; *) echo "$1" ;; esac; }
 guest_args() {
 	case $1 in
-	partial) echo "pd.content=all pd.fill=${PD_PARTIAL_FILL:-420}" ;;
+	partial) echo "pd.content=all pd.fill=${PD_PARTIAL_FILL:-560}" ;;
 	lzo) echo "pd.compression=lzo" ;;
 	# SLUB red zones, poison and alloc/free owners (U) on the object's
 	# cache; the poison check's TAINT_BAD_PAGE (bit 5) panics.
 	uaf) echo "slub_debug=FZPU,kmalloc-256 panic_on_taint=0x20" ;;
+	content_all) echo "pd.content=all pd.quickwd=1 pd.fill=256" ;;
+	content_*) echo "pd.content=${1#content_} pd.quickwd=1" ;;
 	esac
 }
 # partial: dumpadm refuses a disk smaller than its estimate (all RAM at an
-# assumed 3:1: 354 MiB for the 1 GiB guest), so the disk is just above that
-# and the guest fills 420 MiB of tmpfs with random data after arming: about
-# 440 MB of dump that does not fit 380 MiB, the kernel's pages (written
+# assumed 4:1 for kernel pages, 2:1 for the others: 497 MiB for the 1 GiB
+# guest), so the disk is just above that and the guest fills 560 MiB of
+# tmpfs with random data after arming: about 610 MB of dump that does not
+# fit 512 MiB, the kernel's pages (written
 # first, about 17 MB) do.
-disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-380M}" ;; refusals) echo 64M ;; *) echo 2G ;; esac; }
+disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-512M}" ;; refusals) echo 64M ;; *) echo 2G ;; esac; }
 
 run_scenario() {
 	local spec=$1 s disk=virtio dir marker rc=0 t0=$SECONDS vmcore diskopt=() key='' gs size gargs
@@ -730,6 +746,11 @@ run_scenario() {
 	swap)
 		crash_checks sysrq "$dir" "$vmcore" "$marker" "$key"
 		drgn_checks sysrq "$dir" "$vmcore" "$marker" "$key"
+		;;
+	content_*)
+		crash_checks "$gs" "$dir" "$vmcore" "$marker" "$key"
+		content_checks "${s#content_}" "$dir" "$vmcore"
+		watchdog_checks "$dir/console.log"
 		;;
 	*)
 		crash_checks "$s" "$dir" "$vmcore" "$marker" "$key"

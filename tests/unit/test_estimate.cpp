@@ -164,8 +164,10 @@ TEST(Estimate, Arithmetic)
 	pd::Estimate e = pd::compute_estimate(in);
 	EXPECT_EQ(e.pages, 30000u);
 	EXPECT_EQ(e.uncompressed_bytes, 30000u * 4096);
-	EXPECT_EQ(e.ratio, 3u);
-	EXPECT_EQ(e.data_bytes, 40960000u);
+	EXPECT_EQ(e.ratios.kernel10, 40u);
+	EXPECT_EQ(e.kernel_pages, 30000u);
+	EXPECT_EQ(e.other_pages, 0u);
+	EXPECT_EQ(e.data_bytes, 30720000u);	// 4:1
 	EXPECT_EQ(e.desc_bytes, 30000u * 24);
 	EXPECT_EQ(e.bitmap_bytes, 2u * 32768);	// a bit per PFN, whole blocks
 	struct kdump_layout l;
@@ -187,14 +189,26 @@ TEST(Estimate, Arithmetic)
 	in.compression = PD_COMPRESS_LZO;
 	e = pd::compute_estimate(in);
 	EXPECT_EQ(e.pages, 260000u);
-	EXPECT_EQ(e.ratio, 2u);
+	EXPECT_EQ(e.kernel_pages, 30000u);
+	EXPECT_EQ(e.other_pages, 230000u);
+	// kernel pages at 2.7:1, the others at 1.5:1 (each rounded up)
+	EXPECT_EQ(e.data_bytes, (30000ull * 4096 * 10 + 26) / 27 + (230000ull * 4096 * 10 + 14) / 15);
+
+	in.compression = PD_COMPRESS_ZSTD;
+	e = pd::compute_estimate(in);
+	EXPECT_EQ(e.data_bytes, 30000u * 4096 / 4 + 230000u * 4096 / 2);
+	// The 1 GiB census above, all content, zstd: more than the old flat
+	// 3:1 on RAM would have said, because user and free pages may be
+	// anything; kernel content (the default) about a quarter less.
+	EXPECT_GT(e.data_bytes, 260000u * 4096 / 3);
 
 	in.content = PD_CONTENT_CURPROC;
 	in.compression = PD_COMPRESS_NONE;
 	in.process = pd::LargestProcess{ 42, "big", 5000 };
 	e = pd::compute_estimate(in);
 	EXPECT_EQ(e.pages, 35000u);
-	EXPECT_EQ(e.ratio, 1u);
+	EXPECT_EQ(e.ratios.kernel10, 10u);
+	EXPECT_EQ(e.ratios.other10, 10u);
 	EXPECT_EQ(e.data_bytes, e.uncompressed_bytes);
 	in.process->rss_pages = 1u << 30;	// capped at what is user memory
 	EXPECT_EQ(pd::compute_estimate(in).pages, 130000u);
@@ -214,7 +228,9 @@ TEST(Estimate, ReportAndRefusal)
 	EXPECT_EQ(r.rfind("Estimated dump size: ", 0), 0u);
 	EXPECT_NE(r.find("      Dump content: kernel pages, zstd\n"), std::string::npos);
 	EXPECT_NE(r.find("      Pages dumped: 30000 ("), std::string::npos);
-	EXPECT_NE(r.find("assuming 3:1 for zstd (a fixed, conservative ratio"), std::string::npos);
+	EXPECT_NE(r.find("with zstd, from assumed ratios (no page is read):\n"), std::string::npos) << r;
+	EXPECT_NE(r.find("                    kernel pages 4:1 (30000 pages)\n"), std::string::npos) << r;
+	EXPECT_EQ(r.find("user, page-cache and free pages"), std::string::npos) << r;	// kernel content
 	EXPECT_NE(r.find("24 bytes a page"), std::string::npos);
 	EXPECT_NE(r.find("       Dump device: /dev/vdb: 2.0 GiB, large enough\n"), std::string::npos);
 
@@ -230,13 +246,20 @@ TEST(Estimate, ReportAndRefusal)
 	}
 	in.content = PD_CONTENT_ALL;
 	e = pd::compute_estimate(in);
-	EXPECT_NE(pd::format_estimate(e, "/dev/vdb", 1 << 20).find(", TOO SMALL\n"), std::string::npos);
+	r = pd::format_estimate(e, "/dev/vdb", 1 << 20);
+	EXPECT_NE(r.find(", TOO SMALL\n"), std::string::npos);
+	EXPECT_NE(r.find("user, page-cache and free pages 2:1 (0 pages; "), std::string::npos) << r;
 	try {
 		pd::check_area_fits("/dev/vdb", 1 << 20, e);
 		FAIL();
 	} catch (const pd::Error &err) {
-		EXPECT_NE(std::string(err.what()).find("or less content (-c kernel)"), std::string::npos);
+		std::string m = err.what();
+		EXPECT_NE(m.find("or less content (-c kernel)"), std::string::npos) << m;
+		EXPECT_NE(m.find("at an assumed 4:1 for kernel pages, 2:1 for others"), std::string::npos) << m;
 	}
+	in.compression = PD_COMPRESS_LZO;
+	e = pd::compute_estimate(in);
+	EXPECT_NE(pd::format_estimate(e).find("kernel pages 2.7:1 (30000 pages)"), std::string::npos);
 }
 
 TEST(Estimate, FromAFakeProc)
