@@ -86,8 +86,9 @@ done
 # Kernel modules: our two, the virtio disk stack and whatever ours depend
 # on (zstd_compress, …), with their dependencies from the cached tree;
 # nvme for an NVMe dump disk (run-guest.sh -N); qemu_fw_cfg hands
-# VMCOREINFO to QEMU for run-guest.sh -R.
-mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg)
+# VMCOREINFO to QEMU for run-guest.sh -R; ext4 mounts the ext2 file system
+# next to a dump partition (run-guest.sh -p).
+mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg ext4)
 for ko in panicdump pdtest; do
 	if need "$ko_dir/$ko.ko"; then
 		cp "$ko_dir/$ko.ko" "lib/modules/$PD_KVER/extra/"
