@@ -204,6 +204,9 @@ use_kernel() { # KEY: sets PD_* for run-guest.sh, vmlinux, ko_dir; 1 on failure
 		env=$(kernel_env "$key") || { fail "kernel ${key:-default} set up (qemu/kernel.sh)"; return 1; }
 		(
 			eval "$env"
+			# mkinitramfs.sh runs qemu/kernel.sh (the default kernel)
+			# unless these come from the environment.
+			export PD_KVER PD_MODROOT
 			ko=$ko_dir
 			if [ -n "$key" ]; then
 				ko=$out_root/../ko/$PD_KVER
