@@ -172,9 +172,13 @@ expect_cpu1_drgn() {
 # what linux-image-6.12-amd64 depends on). Each gets its env, module build
 # and initramfs once, on first use.
 declare -A K_KVER K_VMLINUZ K_VMLINUX K_MODROOT K_KO K_READY
+# The default kernel is the one PD_KVER named when this started: use_kernel
+# exports PD_KVER, which would make qemu/kernel.sh resolve the kernel of the
+# previous scenario.
+default_kver=${PD_KVER:-}
 kernel_env() { # KEY: prints kernel.sh's variables
 	case $1 in
-	'') bash "$top/qemu/kernel.sh" ;;
+	'') PD_KVER=$default_kver bash "$top/qemu/kernel.sh" ;;
 	6.12)
 		local kv=${PD_KVER_612:-}
 		if [ -z "$kv" ]; then
