@@ -113,7 +113,7 @@ load_modules() {
 # pd.part: a file system in use on the dump disk's controller, next to the
 # dump partition: mounted before arming ...
 part_mount() {
-	local p1=${DUMPDEV%"$PART"}1
+	local p1="${DUMPDEV%"$PART"}1"
 	modprobe ext4 || fail "modprobe ext4"
 	mkdir -p /mnt/p1
 	mount -t ext2 -o noatime "$p1" /mnt/p1 || fail "mount $p1"
@@ -123,7 +123,7 @@ part_mount() {
 # ... and written to after: the data is synced, then partition 1 is read
 # back from the disk for the host to compare after the dump.
 part_write() {
-	local p1=${DUMPDEV%"$PART"}1
+	local p1="${DUMPDEV%"$PART"}1"
 	echo "written by the guest before its panic: ${MARKER:-nomarker}" >/mnt/p1/written ||
 		fail "write to /mnt/p1"
 	dd if=/dev/urandom of=/mnt/p1/random bs=64k count=64 2>/dev/null ||

@@ -575,6 +575,10 @@ run_scenario() {
 		check "$label: guest armed the dump device" has "$log" '^PD-STEP armed'
 	fi
 	[ $part = 0 ] || part_checks "$dir" "$marker"
+	case +$mods+ in
+	*+ovmf+*) check "$label: the guest booted through UEFI (efi: EFI v… by EDK II)" \
+		has "$log" 'efi: EFI v[0-9.]+ by EDK II' ;;
+	esac
 	if has "$log" "Kernel panic - not syncing: .*$(expect_panic "$gs")"; then
 		pass "$label: console shows the panic"
 	else
@@ -718,7 +722,10 @@ part_layout() {
 	EOF
 	sfdisk -d "$img" | awk -F'[=,]' '/start=/ { printf "%d %d ", $2, $4 } END { print "" }' >"$dir/part.layout"
 	read -r p1s p1n p2s p2n p3s p3n <"$dir/part.layout"
-	[ -n "$p3n" ] && [ $((p1s + p1n)) = "$p2s" ] || { echo "unexpected layout: $(cat "$dir/part.layout")"; return 1; }
+	if [ -z "$p3n" ] || [ $((p1s + p1n)) != "$p2s" ]; then
+		echo "unexpected layout: $(cat "$dir/part.layout")"
+		return 1
+	fi
 	truncate -s $((p1n * 512)) "$dir/p1.img"
 	mkfs.ext2 -q -F -L pdfs "$dir/p1.img" || return 1
 	dd if="$dir/p1.img" of="$img" bs=1M seek=$((p1s * 512)) oflag=seek_bytes conv=notrunc status=none || return 1
