@@ -114,7 +114,7 @@ done
 depmod -b "$stage" "$PD_KVER"
 
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 |
-	zstd -q -9 -T0 -f -o "$out.tmp"
-mv "$out.tmp" "$out"
+	zstd -q -9 -T0 -f -o "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 log "wrote $out ($(du -h "$out" | cut -f1), $(find . -name '*.ko' | wc -l) modules)"
 echo "$out"
