@@ -12,6 +12,8 @@
 #                   with dumpadm, crashed and saved automatically (slow:
 #                   about 7 minutes under TCG, 3 more the first time;
 #                   tests/boot/run.sh)
+#   make tutorial   regenerate docs/tutorial.md from a real run (two
+#                   guests, crash/drgn/gdb sessions: about 6 minutes)
 #   make check-full every e2e scenario on virtio, NVMe and SATA, 6.1 and
 #                   6.12, plus partitions, UEFI, 1 and 4 vCPUs (slow: hours
 #                   under TCG; see the target below)
@@ -22,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
 		$(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
 BUILD ?= build
 
-.PHONY: all module tools unit test demo clean
+.PHONY: all module tools unit test demo tutorial clean
 
 all: module tools
 
@@ -42,6 +44,9 @@ test:
 
 demo:
 	bash scripts/demo.sh
+
+tutorial: module tools
+	bash docs/tutorial.sh
 
 clean:
 	-test -n "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -80,6 +85,8 @@ install: tools
 		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d
+	install -m 0644 systemd/swap.d-panicdump-savecore.conf $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d/panicdump-savecore.conf
 	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf
 	install -m 0644 systemd/modprobe.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
 	rm -rf $(DESTDIR)$(DKMSDIR)
@@ -99,6 +106,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,dumpadm savecore)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,dumpadm.8 savecore.8)
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(PD_UNITS))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d/panicdump-savecore.conf
+	-rmdir $(DESTDIR)$(SYSTEMDUNITDIR)/swap.d 2>/dev/null
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
 	rm -rf $(DESTDIR)$(DKMSDIR)
 

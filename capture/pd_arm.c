@@ -277,6 +277,9 @@ struct pd_ctx *pd_arm(const struct pd_arm_request *req)
 		ret = pd_setup_device(ctx, pdev);
 	if (!ret)
 		ret = pd_alloc_buffers(ctx);
+	/* Last: nothing is written unless everything else is in place. */
+	if (!ret && (req->header.compat_features & PD_COMPAT_SWAP))
+		ret = pd_swap_write_header(req);
 	if (ret) {
 		pd_disarm(ctx);
 		return ERR_PTR(ret);

@@ -203,6 +203,9 @@ static inline u64 pd_stream_pos(const struct pd_stream *s)
 	return s->off + s->fill;
 }
 
+/* dumpadm -d swap: the ARMED header into the swap header page (arm time). */
+int pd_swap_write_header(const struct pd_arm_request *req);
+
 int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
 int pd_area_read(struct pd_ctx *ctx, u64 area_off, void *buf, u32 len);
 

@@ -53,7 +53,11 @@ bool pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force)
 	return true;
 }
 
-/* Both copies of the header; the device is flushed before and after. */
+/*
+ * Both copies of the header, the primary first; the device is flushed
+ * before and after. On a swap area (PD_COMPAT_SWAP) the trailing copy is
+ * written here for the first time: swap slots are ours from the panic on.
+ */
 int pd_write_header(struct pd_ctx *ctx)
 {
 	u64 area = ctx->hdr.area_size;
@@ -61,11 +65,19 @@ int pd_write_header(struct pd_ctx *ctx)
 
 	ctx->hdr.sequence++;
 	pd_header_seal(&ctx->hdr);
-	memset(ctx->meta_buf, 0, PD_BLOCK_SIZE);
-	memcpy(ctx->meta_buf, &ctx->hdr, sizeof(ctx->hdr));
 	ret = pd_disk_flush(&ctx->disk);
+	if (ret)
+		return ret;
+	/* On swap the rest of the first block is the swap header: keep it. */
+	if (ctx->hdr.compat_features & PD_COMPAT_SWAP)
+		ret = pd_area_read(ctx, 0, ctx->meta_buf, PD_BLOCK_SIZE);
+	else
+		memset(ctx->meta_buf, 0, PD_BLOCK_SIZE);
+	memcpy(ctx->meta_buf, &ctx->hdr, sizeof(ctx->hdr));
 	if (!ret)
 		ret = pd_area_write(ctx, 0, ctx->meta_buf, PD_BLOCK_SIZE);
+	memset(ctx->meta_buf + PD_HEADER_SIZE, 0,
+	       PD_BLOCK_SIZE - PD_HEADER_SIZE);
 	if (!ret)
 		ret = pd_area_write(ctx, pd_trailer_offset(area), ctx->meta_buf,
 				    PD_BLOCK_SIZE);

@@ -78,6 +78,9 @@ DumpConfig parse_config(std::string_view text, const std::string &origin,
 
 		if (key == "DUMPADM_DEVICE") {
 			cfg.device = v == "none" ? "" : v;
+		} else if (key == "DUMPADM_SWAP") {
+			if (!parse_bool(v, "yes", "no", cfg.swap))
+				throw bad("DUMPADM_SWAP: expected yes or no, found \"" + v + "\"");
 		} else if (key == "DUMPADM_SAVDIR") {
 			cfg.savedir = v.empty() ? default_savedir(hostname) : v;
 		} else if (key == "DUMPADM_CONTENT") {
@@ -133,6 +136,7 @@ std::string format_config(const DumpConfig &cfg)
 		"#\n";
 
 	s += "DUMPADM_DEVICE=" + cfg.device + "\n";
+	s += std::string("DUMPADM_SWAP=") + (cfg.swap && !cfg.device.empty() ? "yes" : "no") + "\n";
 	s += "DUMPADM_SAVDIR=" + cfg.savedir + "\n";
 	s += std::string("DUMPADM_CONTENT=") + content_name(cfg.content) + "\n";
 	s += std::string("DUMPADM_ENABLE=") + (cfg.enable ? "yes" : "no") + "\n";

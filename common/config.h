@@ -2,6 +2,9 @@
 // <root>/etc/dumpadm.conf: illumos's keys plus the page compression.
 //
 //	DUMPADM_DEVICE=/dev/vdb		dump device; empty: none
+//	DUMPADM_SWAP=no			yes: the device is the active swap
+//					partition dumpadm -d swap chose;
+//					dumpadm -u chooses again
 //	DUMPADM_SAVDIR=/var/crash/host	where savecore writes
 //	DUMPADM_CONTENT=kernel		kernel | all | curproc
 //	DUMPADM_ENABLE=yes		run savecore at boot: yes | no
@@ -25,6 +28,7 @@ namespace pd {
 
 struct DumpConfig {
 	std::string device;
+	bool swap = false;		// device is the swap partition (-d swap)
 	std::string savedir;
 	uint32_t content = 0;		// enum pd_content
 	bool enable = true;

@@ -2,6 +2,7 @@
 #include "common/device_info.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -187,10 +188,41 @@ BlockDevice resolve_device_node(const std::string &sysfs_root,
 
 	if (::stat(user_path.c_str(), &st) < 0)
 		throw_errno(user_path);
+	if (S_ISREG(st.st_mode))
+		throw Error(user_path + ": a regular file, not a block device: the capture module writes a disk or partition "
+			    "through its controller at panic time, not a file in a filesystem; expected a whole disk or a partition "
+			    "(e.g. /dev/vdb); supported: " + kSupportedControllers);
 	if (!S_ISBLK(st.st_mode))
-		throw Error(user_path + ": not a block device (expected a whole disk or a partition, e.g. /dev/vdb)");
+		throw Error(user_path + ": not a block device (expected a whole disk or a partition, e.g. /dev/vdb); supported: " +
+			    kSupportedControllers);
 	return resolve_block_device(sysfs_root, ::major(st.st_rdev),
 				    ::minor(st.st_rdev));
+}
+
+std::string unsupported_kind(const BlockDevice &dev)
+{
+	const std::string &n = dev.disk_name;
+	auto starts = [&](const char *p) { return n.rfind(p, 0) == 0; };
+
+	if (starts("dm-"))
+		return n + " is a device-mapper device (LVM, dm-crypt, multipath, dmsetup): its blocks map onto other devices, "
+			   "and at panic time the capture module drives one disk's controller itself, below any mapping";
+	if (starts("md"))
+		return n + " is an md software RAID device: its blocks live on member disks that the capture module would have to "
+			   "write as md does, at panic time";
+	if (starts("loop"))
+		return n + " is a loop device: its blocks are a file in a filesystem, which cannot be written at panic time";
+	if (starts("nbd"))
+		return n + " is a network block device: the capture module writes through a local disk controller, not the network";
+	if (starts("zram") || starts("ram"))
+		return n + " is a RAM disk: its contents do not survive the reboot";
+	// A USB mass-storage disk sits below a USB host controller (.../usb2/2-1/...).
+	for (size_t at = dev.disk_sysfs_path.find("/usb"); at != std::string::npos;
+	     at = dev.disk_sysfs_path.find("/usb", at + 1))
+		if (at + 4 < dev.disk_sysfs_path.size() &&
+		    std::isdigit(static_cast<unsigned char>(dev.disk_sysfs_path[at + 4])))
+			return n + " is a USB storage device: the capture module does not drive USB host controllers";
+	return "";
 }
 
 void require_supported_controller(const BlockDevice &dev,
@@ -198,6 +230,9 @@ void require_supported_controller(const BlockDevice &dev,
 {
 	if (dev.is_supported_controller())
 		return;
+	std::string kind = unsupported_kind(dev);
+	if (!kind.empty())
+		throw Error(user_path + ": unsupported device: " + kind + "; supported: " + kSupportedControllers);
 	std::string what;
 	if (dev.pci)
 		what = strprintf("PCI %04x:%04x, driver %s", dev.pci->vendor,
@@ -207,7 +242,19 @@ void require_supported_controller(const BlockDevice &dev,
 	else
 		what = "not behind a PCI function: " + dev.disk_sysfs_path;
 	throw Error(user_path + ": unsupported controller (" + what +
-		    "); supported: virtio-blk, NVMe, AHCI (SATA)");
+		    "); supported: " + kSupportedControllers);
+}
+
+// Is path the block device dev itself? By device number when path exists
+// here, else by its /dev name.
+static bool same_device(const std::string &path, const BlockDevice &dev)
+{
+	struct stat st;
+
+	if (::stat(path.c_str(), &st) == 0)
+		return S_ISBLK(st.st_mode) && ::major(st.st_rdev) == dev.major &&
+		       ::minor(st.st_rdev) == dev.minor;
+	return path == "/dev/" + dev.name;
 }
 
 // Undoes the octal escapes of /proc/self/mounts ("\040" for a space).
@@ -231,7 +278,8 @@ static std::string unescape_mount_field(const std::string &s)
 
 std::vector<std::string> find_device_users(const BlockDevice &dev,
 					   const std::string &sysfs_root,
-					   const std::string &proc_root)
+					   const std::string &proc_root,
+					   bool own_swap)
 {
 	std::vector<std::string> names = dev.partition_names;
 	std::vector<std::string> devnums = dev.partition_devs;
@@ -277,7 +325,9 @@ std::vector<std::string> find_device_users(const BlockDevice &dev,
 			std::string source = unescape_mount_field(src);
 			if (!matches(source))
 				continue;
-			users.push_back(swaps ? source + " is in use as swap" :
+			if (swaps && own_swap && same_device(source, dev))
+				continue;
+			users.push_back(swaps ? source + " is in use as swap (to dump to the active swap partition: dumpadm -d swap)" :
 					source + " is mounted on " +
 					unescape_mount_field(dst));
 		}
@@ -291,6 +341,88 @@ std::vector<std::string> find_device_users(const BlockDevice &dev,
 			users.push_back("/dev/" + names[i] + " is held by " + h);
 	}
 	return users;
+}
+
+std::vector<SwapEntry> read_swaps(const std::string &proc_root)
+{
+	std::vector<SwapEntry> out;
+	auto text = read_file_if_exists(proc_root + "/swaps");
+
+	if (!text)
+		return out;
+	size_t pos = text->find('\n');	// the title line
+	while (pos != std::string::npos && pos + 1 < text->size()) {
+		size_t nl = text->find('\n', pos + 1);
+		std::string line = text->substr(pos + 1, nl == std::string::npos ? std::string::npos : nl - pos - 1);
+		pos = nl;
+		char name[4096], type[32];
+		unsigned long long size = 0, used = 0;
+		int prio = 0;
+		if (std::sscanf(line.c_str(), "%4095s %31s %llu %llu %d", name, type,
+				&size, &used, &prio) < 2)
+			continue;
+		SwapEntry e;
+		e.path = unescape_mount_field(name);
+		e.partition = std::string(type) == "partition";
+		e.size_kib = size;
+		e.priority = prio;
+		out.push_back(e);
+	}
+	return out;
+}
+
+SwapChoice choose_swap_partition(const std::string &proc_root)
+{
+	std::vector<SwapEntry> swaps = read_swaps(proc_root);
+	std::string where = proc_root + "/swaps";
+	const SwapEntry *best = nullptr;
+	std::string files;
+	unsigned parts = 0;
+
+	for (const auto &e : swaps) {
+		if (!e.partition) {
+			files += (files.empty() ? "" : ", ") + e.path;
+			continue;
+		}
+		parts++;
+		if (!best || e.size_kib > best->size_kib)
+			best = &e;
+	}
+	if (!best && files.empty())
+		throw Error("-d swap: no swap is active (" + where +
+			    " lists none); enable a swap partition first (swapon), or give a dedicated device (-d /dev/vdb)");
+	if (!best)
+		throw Error("-d swap: the active swap is a file (" + files +
+			    "): panicdump writes a disk or partition through its controller, not a file in a filesystem; "
+			    "expected a swap partition, or give a dedicated device (-d /dev/vdb)");
+	SwapChoice c;
+	c.path = best->path;
+	c.why = parts == 1 ? "the active swap partition" :
+		strprintf("the largest of %u active swap partitions in %s", parts, where.c_str());
+	if (!files.empty())
+		c.why += "; swap files are never used (" + files + ")";
+	return c;
+}
+
+bool is_active_swap(const BlockDevice &dev, const std::string &proc_root)
+{
+	for (const auto &e : read_swaps(proc_root))
+		if (e.partition && same_device(e.path, dev))
+			return true;
+	return false;
+}
+
+bool path_is_active_swap(const std::string &path, const std::string &proc_root)
+{
+	struct stat st;
+
+	if (::stat(path.c_str(), &st) < 0 || !S_ISBLK(st.st_mode))
+		return false;
+	BlockDevice dev;
+	dev.major = ::major(st.st_rdev);
+	dev.minor = ::minor(st.st_rdev);
+	dev.name = path_basename(path);
+	return is_active_swap(dev, proc_root);
 }
 
 } // namespace pd

@@ -61,7 +61,16 @@ BlockDevice resolve_block_device(const std::string &sysfs_root,
 BlockDevice resolve_device_node(const std::string &sysfs_root,
 				const std::string &user_path);
 
-// Throws "<user_path>: unsupported controller (...); supported: ...".
+// The controllers the capture module drives, for refusals.
+inline constexpr const char *kSupportedControllers = "virtio-blk, NVMe, AHCI (SATA)";
+
+// Why a device that is no supported controller's disk cannot be one: a
+// device-mapper, md, loop, nbd, RAM or USB disk ("dm-0 is a device-mapper
+// device (...): ..."); "" for anything else.
+std::string unsupported_kind(const BlockDevice &dev);
+
+// Throws "<user_path>: unsupported device: <kind>; supported: ..." or
+// "<user_path>: unsupported controller (...); supported: ...".
 void require_supported_controller(const BlockDevice &dev,
 				  const std::string &user_path);
 
@@ -70,8 +79,35 @@ std::optional<PciFunction> parse_pci_address(const std::string &name);
 
 // Who holds the device or one of its partitions: mounts, swap, holders
 // (device mapper, md). Empty when it is free. proc_root is usually /proc.
+// own_swap: the device itself being active swap is not a use (dumpadm
+// -d swap); its partitions' swap still is.
 std::vector<std::string> find_device_users(const BlockDevice &dev,
 					   const std::string &sysfs_root,
-					   const std::string &proc_root);
+					   const std::string &proc_root,
+					   bool own_swap = false);
+
+// One line of <proc>/swaps.
+struct SwapEntry {
+	std::string path;		// unescaped Filename column
+	bool partition = false;		// Type "partition" (else "file")
+	uint64_t size_kib = 0;
+	int priority = 0;
+};
+std::vector<SwapEntry> read_swaps(const std::string &proc_root);
+
+// What dumpadm -d swap dumps to: the largest active swap partition, the
+// first listed in /proc/swaps on a tie. Throws, naming /proc/swaps and
+// what it lists, when there is none (no swap, or only swap files).
+// why says which it chose out of how many.
+struct SwapChoice {
+	std::string path;
+	std::string why;
+};
+SwapChoice choose_swap_partition(const std::string &proc_root);
+
+// Is dev (its own device number, not a partition's) active swap?
+bool is_active_swap(const BlockDevice &dev, const std::string &proc_root);
+// The same for a device node (false for anything else).
+bool path_is_active_swap(const std::string &path, const std::string &proc_root);
 
 } // namespace pd

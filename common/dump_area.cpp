@@ -203,12 +203,17 @@ HeaderPair read_headers(const DumpArea &area, uint64_t check_area_size)
 const HeaderCopy *HeaderPair::best() const
 {
 	if (primary.valid() && trailer.valid())
-		return trailer.h.sequence > primary.h.sequence ? &trailer : &primary;
+		return pd_header_pick(&primary.h, &trailer.h) ? &trailer : &primary;
 	if (primary.valid())
 		return &primary;
 	if (trailer.valid())
 		return &trailer;
 	return nullptr;
+}
+
+size_t header_write_size(const struct pd_header &h)
+{
+	return h.compat_features & PD_COMPAT_SWAP ? PD_HEADER_SIZE : PD_BLOCK_SIZE;
 }
 
 void write_headers(DumpArea &area, const struct pd_header &h)
@@ -222,7 +227,8 @@ void write_headers(DumpArea &area, const struct pd_header &h)
 	std::vector<uint8_t> block(PD_BLOCK_SIZE, 0);
 
 	std::memcpy(block.data(), &h, sizeof(h));
-	area.write(block.data(), block.size(), 0);
+	// On swap, bytes 1024..4095 of the first block are the swap header.
+	area.write(block.data(), header_write_size(h), 0);
 	area.write(block.data(), block.size(), pd_trailer_offset(h.area_size));
 	area.sync();
 }

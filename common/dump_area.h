@@ -62,8 +62,9 @@ struct HeaderPair {
 	HeaderCopy primary;
 	HeaderCopy trailer;
 
-	// The valid copy with the higher sequence (the primary on a tie);
-	// nullptr when neither is valid.
+	// The current valid copy (pd_header_pick(): of one arm the higher
+	// sequence, the primary on a tie; of two arms the primary); nullptr
+	// when neither is valid.
 	const HeaderCopy *best() const;
 	bool both_blank() const { return primary.blank && trailer.blank; }
 };
@@ -73,8 +74,12 @@ struct HeaderPair {
 HeaderPair read_headers(const DumpArea &area, uint64_t check_area_size);
 
 // Writes h into both copies, each a zero-padded PD_BLOCK_SIZE block, and
-// fsyncs. The caller seals h.
+// fsyncs. The caller seals h. On a PD_COMPAT_SWAP area the leading copy
+// is its PD_HEADER_SIZE bytes only: the rest of that block is the swap
+// header.
 void write_headers(DumpArea &area, const struct pd_header &h);
+// How many bytes of the first block a leading header write covers.
+size_t header_write_size(const struct pd_header &h);
 
 // Names the field pd_header_check() objected to, with its offset in the
 // header and the expected and found values.

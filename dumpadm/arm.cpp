@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "dumpadm/arm.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -69,6 +70,40 @@ void check_area_contents(const DumpArea &area, const std::string &user_path)
 			    user_path + ")");
 }
 
+void check_swap_area_contents(const DumpArea &area, const std::string &user_path,
+			      std::ostream &warn)
+{
+	std::vector<uint8_t> block(PD_BLOCK_SIZE);
+
+	area.read(block.data(), block.size(), 0);
+	if (std::memcmp(block.data() + PD_SWAP_MAGIC_OFFSET, PD_SWAP_MAGIC, PD_SWAP_MAGIC_LEN))
+		throw Error(strprintf("%s: expected the swap signature \"%s\" at byte %u (a swap area of 4096-byte pages), found \"%s\"",
+				      user_path.c_str(), PD_SWAP_MAGIC, PD_SWAP_MAGIC_OFFSET,
+				      printable(reinterpret_cast<const char *>(block.data()) +
+						PD_SWAP_MAGIC_OFFSET, PD_SWAP_MAGIC_LEN).c_str()));
+
+	HeaderPair hp = read_headers(area, 0);
+	const HeaderCopy *best = hp.best();
+	if (best && (best->h.state == PD_STATE_COMPLETE ||
+		     best->h.state == PD_STATE_DUMPING))
+		warn << "dumpadm: warning: " << user_path << " held an unsaved dump from "
+		     << format_time(best->h.crash_time) << " ("
+		     << printable(best->h.panic_string, sizeof(best->h.panic_string))
+		     << "), but it is active swap: paging has been overwriting it since swapon "
+			"(savecore must run before swap is enabled; savecore.service does). Arming over it\n";
+	if (!std::memcmp(hp.primary.h.magic, PD_MAGIC, PD_MAGIC_LEN))
+		return;
+	// The boot-block space the header goes into: zeros after mkswap.
+	std::fill(block.begin() + PD_SWAP_BOOTBITS, block.end(), 0);
+	if (auto what = detect_signature(block.data(), block.size()))
+		throw Error(user_path + " is swap, but its first 1024 bytes (where the dump header goes) hold " + *what +
+			    "; expected zeros, as mkswap leaves them");
+	if (std::any_of(block.begin(), block.begin() + PD_SWAP_BOOTBITS,
+			[](uint8_t b) { return b != 0; }))
+		throw Error(user_path + " is swap, but its first 1024 bytes (where the dump header goes) are not zero; "
+			    "expected zeros, as mkswap leaves them (something else uses the swap area's boot block)");
+}
+
 void build_arm(const ArmInputs &in, struct pd_header *h,
 	       struct pd_arm_request *req)
 {
@@ -82,7 +117,9 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	h->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	std::snprintf(h->release, sizeof(h->release), "%s", in.release.c_str());
 	h->sequence = 1;
-	if (!in.symtab.text.empty()) {
+	if (in.swap)
+		h->compat_features |= PD_COMPAT_SWAP;
+	if (!in.symtab.text.empty() && !in.swap) {
 		uint64_t cap = symtab_capacity(in.symtab.text.size());
 		if (pd_header_add_symtab(h, cap))
 			throw Error(strprintf("too small for the runtime symbol table: the area is %s, and the log (%s), "
@@ -113,6 +150,7 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	req->unit = in.dev.nvme_or_ahci_unit();
 	req->lba_size = in.dev.logical_block_size;
 	req->max_xfer = in.dev.max_hw_bytes;
+	req->swap_fd = in.swap ? in.swap_fd : -1;
 	req->kernel_phys_start = in.kernel_image.start;
 	req->kernel_phys_end = in.kernel_image.end;
 	req->header = *h;
@@ -173,47 +211,66 @@ static SymbolTable gather_symtab(const SystemPaths &paths, std::ostream &warn)
 	return t;
 }
 
-void arm_device(const std::string &device, const DumpConfig &cfg,
-		const SystemPaths &paths, std::ostream &warn)
+BlockDevice check_dump_device(const std::string &device, const SystemPaths &paths,
+			      bool swap)
 {
-	ArmInputs in;
+	BlockDevice dev = resolve_device_node(paths.sysfs, device);
 
-	// Where the area is and which controller serves it.
-	in.dev = resolve_device_node(paths.sysfs, device);
-	require_supported_controller(in.dev, device);
-	if (!in.dev.partition_names.empty()) {
+	require_supported_controller(dev, device);
+	if (swap && !is_active_swap(dev, paths.proc))
+		throw Error(device + ": not an active swap partition (" + paths.proc +
+			    "/swaps does not list it); expected the swap partition dumpadm -d swap chose");
+	if (!dev.partition_names.empty()) {
 		std::string parts;
-		for (const auto &p : in.dev.partition_names)
+		for (const auto &p : dev.partition_names)
 			parts += (parts.empty() ? "" : ", ") + p;
 		throw Error(device + " has partitions (" + parts +
 			    "); expected a partition or an unpartitioned disk");
 	}
-	auto users = find_device_users(in.dev, paths.sysfs, paths.proc);
+	auto users = find_device_users(dev, paths.sysfs, paths.proc, swap);
 	if (!users.empty()) {
 		std::string list;
 		for (const auto &u : users)
 			list += (list.empty() ? "" : "; ") + u;
 		throw Error(device + " is in use (" + list +
-			    "); expected a dedicated, unused device");
+			    "); expected a dedicated, unused disk or partition on " +
+			    kSupportedControllers);
 	}
-	in.area_size = area_bytes_of(in.dev);
-	if (in.area_size < PD_MIN_AREA_SIZE)
+	uint64_t area = area_bytes_of(dev);
+	if (area < PD_MIN_AREA_SIZE)
 		throw Error(strprintf("%s: too small for a dump area (%s, need at least %s)",
-				      device.c_str(),
-				      human_size(in.area_size).c_str(),
+				      device.c_str(), human_size(area).c_str(),
 				      human_size(PD_MIN_AREA_SIZE).c_str()));
+	return dev;
+}
+
+void arm_device(const std::string &device, const DumpConfig &cfg,
+		const SystemPaths &paths, std::ostream &warn, bool swap)
+{
+	ArmInputs in;
+
+	// Where the area is and which controller serves it.
+	in.dev = check_dump_device(device, paths, swap);
+	in.swap = swap;
+	in.area_size = area_bytes_of(in.dev);
 
 	// The module must be there before anything is written.
 	CaptureModule module = CaptureModule::open(paths.capture_dev);
-	check_exclusive(device, in.dev, module);
-	DumpArea area = DumpArea::open(device, OpenMode::ReadWrite);
+	// Active swap is held exclusively and refuses writes (ETXTBSY): the
+	// module writes its header.
+	if (!swap)
+		check_exclusive(device, in.dev, module);
+	DumpArea area = DumpArea::open(device, swap ? OpenMode::ReadOnly : OpenMode::ReadWrite);
 	if (area.area_size() != in.area_size)
 		throw Error(strprintf("%s: the device reports %llu bytes but sysfs %s/size says %llu sectors",
 				      device.c_str(),
 				      (unsigned long long)area.device_size(),
 				      in.dev.sysfs_path.c_str(),
 				      (unsigned long long)in.dev.nr_sectors));
-	check_area_contents(area, device);
+	if (swap)
+		check_swap_area_contents(area, device, warn);
+	else
+		check_area_contents(area, device);
 
 	// What the module needs at panic time.
 	in.notes = read_crash_notes(paths.sysfs);
@@ -236,7 +293,15 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 	in.content = cfg.content;
 	in.compression = cfg.compression;
 	in.level = cfg.level;
-	in.symtab = gather_symtab(paths, warn);
+	if (swap) {
+		// The table would sit in swap slots, which are the kernel's
+		// until the panic.
+		warn << "dumpadm: note: " << device
+		     << " is swap: dumps there carry no runtime symbol table (no System.map.N from savecore)\n";
+		in.swap_fd = area.fd();
+	} else {
+		in.symtab = gather_symtab(paths, warn);
+	}
 
 	struct pd_header h;
 	auto req = std::make_unique<struct pd_arm_request>();
@@ -248,7 +313,12 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 
 	// Checks done: now write. The symbol table (or a blank descriptor
 	// block, so no stale one is taken for this arm's) before the header.
+	// On swap the module writes the header's 1024 bytes, nothing else.
 	enable_post_notifiers(paths.sysfs);
+	if (swap) {
+		module.arm(*req);
+		return;
+	}
 	std::vector<uint8_t> block(PD_BLOCK_SIZE, 0);
 	if (const struct pd_section *s = find_section(h, PD_SECT_SYMTAB)) {
 		struct pd_symtab_block b;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/config.h"
+#include "common/device_info.h"
 #include "common/error.h"
 #include "common/file_util.h"
 #include "dumpadm/symtab.h"
@@ -349,13 +350,14 @@ void check_area_fits(const std::string &device, uint64_t area_bytes,
 		return;
 	throw Error(strprintf("%s: too small for a dump: the device is %s, and a dump of %s with %s needs an estimated %s "
 			      "(%llu pages at an assumed %u:1, plus metadata%s; dumpadm -e shows the details). "
-			      "Choose a larger device%s",
+			      "Choose a larger disk or partition (supported: %s)%s",
 			      device.c_str(), human_size(area_bytes).c_str(),
 			      content_description(e.in.content),
 			      compression_name(e.in.compression),
 			      human_size(e.area_bytes).c_str(),
 			      (unsigned long long)e.pages, e.ratio,
 			      e.symtab_bytes ? " and the symbol table" : "",
+			      kSupportedControllers,
 			      e.in.content == PD_CONTENT_KERNEL ? "" : ", or less content (-c kernel)"));
 }
 

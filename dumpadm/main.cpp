@@ -47,7 +47,7 @@ void setup_cli(CLI::App &app, Options &o)
 	app.add_option("-c", o.content, "dump content: kernel pages, all pages, or kernel and the panicking process's pages")
 		->check(CLI::IsMember({ "kernel", "all", "curproc" }))
 		->option_text("kernel|all|curproc");
-	app.add_option("-d", o.device, "dump device (a dedicated virtio-blk or NVMe disk or partition; its data is overwritten), or none")
+	app.add_option("-d", o.device, "dump device (a dedicated virtio-blk, NVMe or AHCI disk or partition; its data is overwritten), swap (the largest active swap partition), or none")
 		->option_text("DEVICE|swap|none");
 	app.add_option("-s", o.savedir, "savecore directory (default /var/crash/HOSTNAME)")
 		->option_text("DIR");
@@ -120,7 +120,9 @@ void preflight(const pd::SystemPaths &paths)
 void check_size(const std::string &device, const pd::DumpConfig &cfg,
 		const pd::SystemPaths &paths)
 {
-	pd::BlockDevice dev = pd::resolve_device_node(paths.sysfs, device);
+	// What it is and who uses it first: a loop or mounted device is
+	// refused for that, whatever its size.
+	pd::BlockDevice dev = pd::check_dump_device(device, paths, cfg.swap);
 	uint64_t area = pd::area_bytes_of(dev);
 	std::optional<pd::Estimate> est;
 
@@ -132,6 +134,16 @@ void check_size(const std::string &device, const pd::DumpConfig &cfg,
 		return;
 	}
 	pd::check_area_fits(device, area, *est);
+}
+
+// dumpadm -d swap (and -u with DUMPADM_SWAP=yes): which partition, said
+// on stderr.
+std::string choose_swap(const pd::SystemPaths &paths)
+{
+	pd::SwapChoice c = pd::choose_swap_partition(paths.proc);
+
+	std::cerr << "dumpadm: -d swap: " << c.path << " (" << c.why << ")\n";
+	return c.path;
 }
 
 // The area size of the configured device for -e, or 0 when it cannot be
@@ -174,9 +186,7 @@ int run(const Options &o)
 	if (!o.minfree.empty() && !pd::minfree_valid(o.minfree))
 		throw pd::Error("-m " + o.minfree + ": expected a number of KiB, or one with a k, m, g or % suffix (at most 100%)",
 				pd::ErrorKind::Usage);
-	if (o.device == "swap")
-		throw pd::Error("-d swap: dumping to the swap device is not supported yet; give a dedicated disk or partition (-d /dev/vdb)");
-	if (!o.device.empty() && o.device != "none" && o.device[0] != '/')
+	if (!o.device.empty() && o.device != "none" && o.device != "swap" && o.device[0] != '/')
 		throw pd::Error("-d " + o.device + ": expected a device path (/dev/...), swap or none",
 				pd::ErrorKind::Usage);
 
@@ -208,30 +218,63 @@ int run(const Options &o)
 		cfg.minfree = o.minfree;
 	if (o.yes || o.no)
 		cfg.enable = o.yes;
+	bool to_swap = o.device == "swap" || (o.device.empty() && cfg.swap && !cfg.device.empty());
+	if (to_swap && !cfg.enable)
+		throw pd::Error("-n with a swap dump device: a dump on swap is overwritten by paging once swap is enabled at boot, "
+				"so savecore must save it first; keep savecore enabled (-y), or give a dedicated device");
 
 	bool settings_changed = cfg.content != old_cfg.content ||
 				cfg.compression != old_cfg.compression ||
 				cfg.level != old_cfg.level;
 	if (alt_root) {
 		// Another system's configuration: record, touch nothing live.
-		if (!o.device.empty())
+		if (o.device == "swap")
+			throw pd::Error("-d swap chooses among the running system's active swap partitions; it does not combine with -r",
+					pd::ErrorKind::Usage);
+		if (!o.device.empty()) {
 			cfg.device = o.device == "none" ? "" : o.device;
+			cfg.swap = false;
+		}
 	} else if (o.device == "none") {
 		pd::disarm_device(paths);
 		cfg.device.clear();
+		cfg.swap = false;
+	} else if (o.device == "swap") {
+		std::string dev = choose_swap(paths);
+		preflight(paths);
+		cfg.swap = true;
+		check_size(dev, cfg, paths);
+		pd::arm_device(dev, cfg, paths, std::cerr, true);
+		cfg.device = dev;
+		cfg.swap = true;
 	} else if (!o.device.empty()) {
 		preflight(paths);
+		cfg.swap = false;
 		check_size(o.device, cfg, paths);
 		pd::arm_device(o.device, cfg, paths, std::cerr);
 		cfg.device = o.device;
+		cfg.swap = false;
 	} else if (!cfg.device.empty() && o.update) {
 		preflight(paths);
-		pd::arm_device(cfg.device, cfg, paths, std::cerr);
+		if (cfg.swap) {
+			// illumos: swap is whatever swap is active now; savecore
+			// finds the device the dump went to in the file.
+			std::string dev = choose_swap(paths);
+			pd::arm_device(dev, cfg, paths, std::cerr, true);
+			if (dev != cfg.device) {
+				std::cerr << "dumpadm: the swap partition changed from " << cfg.device
+					  << " to " << dev << "; recorded\n";
+				cfg.device = dev;
+				pd::save_config(paths.root, cfg);
+			}
+		} else {
+			pd::arm_device(cfg.device, cfg, paths, std::cerr);
+		}
 	} else if (!cfg.device.empty() && settings_changed) {
 		if (pd::CaptureModule::try_open(paths.capture_dev)) {
 			preflight(paths);
 			check_size(cfg.device, cfg, paths);
-			pd::arm_device(cfg.device, cfg, paths, std::cerr);
+			pd::arm_device(cfg.device, cfg, paths, std::cerr, cfg.swap);
 		} else {
 			std::cerr << "dumpadm: the panicdump module is not loaded; the new settings apply at the next dumpadm -u\n";
 		}

@@ -18,7 +18,7 @@ std::string format_configuration(const DumpConfig &cfg)
 
 	s += line("Dump content", content_description(cfg.content));
 	s += line("Dump device", cfg.device.empty() ? "none (dumps disabled)" :
-			       cfg.device + " (dedicated)");
+			       cfg.device + (cfg.swap ? " (swap)" : " (dedicated)"));
 	s += line("Savecore directory", cfg.savedir);
 	s += line("Savecore enabled", cfg.enable ? "yes" : "no");
 	s += line("Save compressed", cfg.csave ? "on" : "off");

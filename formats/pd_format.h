@@ -47,6 +47,25 @@ enum pd_section_type {
 #define PD_SECT_F_TRUNCATED	(1U << 0)	/* did not fit its capacity */
 #define PD_SECT_F_ENCRYPTED	(1U << 1)	/* reserved */
 
+/*
+ * pd_header.compat_features. SWAP: the area is an active swap partition
+ * (dumpadm -d swap). Until the panic the kernel may use every swap slot,
+ * so at arm time only the header's 1024 bytes at offset 0 are written
+ * (the boot-block space of the kernel's union swap_header, whose
+ * info.version starts at byte 1024): no trailing copy, no SYMTAB section
+ * nor descriptor block. Every writer of the leading header on such an
+ * area rewrites bytes 0..1023 only, leaving the swap header (bytes
+ * 1024..4095, "SWAPSPACE2" at 4086) as it was, so that swapon works
+ * again after savecore. The module writes the trailing copy at panic.
+ */
+#define PD_COMPAT_SWAP		(1ULL << 0)
+
+/* The swap header page (x86-64: PAGE_SIZE = PD_BLOCK_SIZE). */
+#define PD_SWAP_BOOTBITS	1024U	/* union swap_header.info.bootbits */
+#define PD_SWAP_MAGIC		"SWAPSPACE2"
+#define PD_SWAP_MAGIC_LEN	10
+#define PD_SWAP_MAGIC_OFFSET	(PD_BLOCK_SIZE - PD_SWAP_MAGIC_LEN)
+
 /* pd_header.dump_flags */
 #define PD_DUMP_F_INCOMPLETE	(1U << 0)	/* the kdump image was cut short */
 
@@ -116,10 +135,29 @@ void pd_header_init(struct pd_header *h, uint64_t area_size);
 /* Recomputes header_crc32c. */
 void pd_header_seal(struct pd_header *h);
 
-/* Where the trailing copy of the header lives. */
+/*
+ * Where the trailing copy of the header lives. On a SWAP area it is only
+ * written from the panic on; readers pick between the two copies with
+ * pd_header_pick().
+ */
 static inline uint64_t pd_trailer_offset(uint64_t area_size)
 {
 	return area_size - PD_BLOCK_SIZE;
+}
+
+/*
+ * Which of two valid copies is current: 0 the primary, 1 the trailing.
+ * Copies of one arm (same nonce) compare by sequence, the primary on a
+ * tie. Copies of different arms: the primary, which every writer writes
+ * first (on a SWAP area the trailing copy may be a previous arm's, or
+ * swap data).
+ */
+static inline int pd_header_pick(const struct pd_header *primary,
+				 const struct pd_header *trailer)
+{
+	if (memcmp(primary->nonce, trailer->nonce, sizeof(primary->nonce)))
+		return 0;
+	return trailer->sequence > primary->sequence;
 }
 
 /* Finds a section of a type, or NULL. */

@@ -19,11 +19,12 @@
 PD_EXTERN_C_BEGIN
 
 #define PD_DEVICE_NAME		"panicdump"
-#define PD_ARM_VERSION		2
+#define PD_ARM_VERSION		3
 #define PD_MAX_CPUS		1024
 
 /*
- * The header travels whole: dumpadm wrote it to both header copies, and
+ * The header travels whole: dumpadm wrote it to both header copies (on a
+ * swap area the module writes it, see swap_fd), and
  * the module takes its layout, nonce and settings from it, so the device
  * and the module cannot disagree about them.
  */
@@ -40,7 +41,10 @@ struct pd_arm_request {
 	uint32_t unit;			/* NVMe namespace ID, AHCI port; else 0 */
 	uint32_t lba_size;		/* logical block size in bytes */
 	uint32_t max_xfer;		/* bytes per command (max_hw_sectors), 0: any */
-	uint32_t reserved1;
+	int32_t swap_fd;		/* header SWAP: an open fd of the area, */
+					/* through which the module writes the */
+					/* ARMED header (userspace may not write */
+					/* to an active swap device); else -1 */
 	uint64_t kernel_phys_start;	/* the kernel image in RAM ("Kernel code" */
 	uint64_t kernel_phys_end;	/* to "Kernel bss" in /proc/iomem); 0: unknown */
 	struct pd_header header;	/* the ARMED header on the device */

@@ -3,11 +3,19 @@
 # command line, runs one scenario and powers off if the scenario returns:
 #
 #   pd.scenario=NAME   none | sysrq | spin | oops | bug_softirq | panic |
-#                      softlockup | warn | kthread_panic, or savecore (the
+#                      softlockup | warn | kthread_panic | uaf, or savecore (the
 #                      boot after: extract the dump from the disk), or rearm
 #                      (a boot after: try `dumpadm -d`, then `dumpadm -u` from
 #                      a configuration naming the disk that holds an unsaved
-#                      dump, print the status, power off)
+#                      dump, print the status, power off), or swap (mkswap
+#                      and swapon the dump disk, push memory into swap,
+#                      dumpadm -d swap, sysrq-c) and swapsave (the boot
+#                      after: savecore before swapon, then swapon, use it,
+#                      dumpadm -u re-arms on swap), or refusals (dumpadm -d
+#                      on what it cannot dump to: a regular file, loop, nbd,
+#                      device-mapper, a disk held by it, a mounted and an
+#                      unmounted filesystem, a disk below the estimate; each
+#                      checked to leave every byte as it was)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -156,6 +164,149 @@ arm() {
 	fi
 }
 
+# md5 of the swap header proper: bytes 1024..4095 of the swap area.
+swap_header_md5() {
+	dd if="$DUMPDEV" bs=1024 skip=1 count=3 2>/dev/null | md5sum | cut -d' ' -f1
+}
+
+# Swap used, in KiB, from /proc/swaps (0 when not listed).
+swap_used_kib() {
+	awk -v d="$DUMPDEV" '$1 == d { print $4; f = 1 } END { if (!f) print 0 }' /proc/swaps
+}
+
+# Fill a tmpfs larger than RAM, so that some of it goes to swap.
+swap_push() {
+	mkdir -p /mnt/fill
+	mount -t tmpfs -o size=1400m tmpfs /mnt/fill || fail "mount the fill tmpfs"
+	dd if=/dev/zero of=/mnt/fill/a bs=1M count="${1:-1000}" 2>/dev/null ||
+		fail "fill ${1:-1000} MiB of tmpfs"
+	echo "PD-SWAP used $(swap_used_kib) KiB"
+}
+
+# swap: the dump disk becomes the active swap, then dumpadm -d swap.
+swap_arm() {
+	command -v dumpadm >/dev/null || fail "dumpadm missing"
+	mkswap "$DUMPDEV" >/dev/null || fail "mkswap $DUMPDEV"
+	swapon "$DUMPDEV" || fail "swapon $DUMPDEV"
+	echo "PD-SWAP header $(swap_header_md5) before arming"
+	swap_push 1000
+	# Active swap named as a device: refused, pointing at -d swap.
+	echo "PD-BEGIN dumpadm-d-dev"
+	dumpadm -d "$DUMPDEV" 2>&1
+	echo "PD-END dumpadm-d-dev"
+	echo "PD-BEGIN dumpadm-d-swap"
+	dumpadm -d swap 2>&1 || fail "dumpadm -d swap"
+	echo "PD-END dumpadm-d-swap"
+	echo "PD-SWAP header $(swap_header_md5) after arming"
+	echo "PD-SWAP magic $(dd if="$DUMPDEV" bs=8 count=1 2>/dev/null)"
+	echo "PD-BEGIN dumpadm"
+	dumpadm || fail "dumpadm (status)"
+	echo "PD-END dumpadm"
+	step "armed"
+}
+
+# swapsave: the boot after the panic. savecore first, swap after.
+swap_save() {
+	step "swapsave"
+	echo "PD-SWAP header $(swap_header_md5) at boot"
+	savecore -v -d -f "$DUMPDEV" /var/crash/pd || fail "savecore"
+	for f in /var/crash/pd/vmcore.*; do
+		echo "PD-MD5 $(md5sum <"$f" | cut -d' ' -f1) $(basename "$f")"
+	done
+	step "saved"
+	echo "PD-SWAP header $(swap_header_md5) after savecore"
+	swapon "$DUMPDEV" || fail "swapon $DUMPDEV after savecore"
+	step "swapon"
+	swap_push 1000
+	cat /proc/swaps
+	[ "$(swap_used_kib)" -gt 0 ] || fail "no swap used after swapon"
+	step "swap used"
+	# A savecore now would read what paging wrote: refused.
+	echo "PD-BEGIN savecore-on-swap"
+	savecore -f "$DUMPDEV" /var/crash/pd2 2>&1
+	echo "PD-END savecore-on-swap status $?"
+	# What a boot does after swapon: re-arm from the configuration.
+	printf 'DUMPADM_DEVICE=%s\nDUMPADM_SWAP=yes\n' "$DUMPDEV" >/etc/dumpadm.conf
+	echo "PD-BEGIN dumpadm-u"
+	dumpadm -u 2>&1 || fail "dumpadm -u on swap"
+	echo "PD-END dumpadm-u"
+	echo "PD-SWAP magic $(dd if="$DUMPDEV" bs=8 count=1 2>/dev/null)"
+	echo "PD-BEGIN dumpadm"
+	dumpadm 2>&1
+	echo "PD-END dumpadm"
+	step "rearmed on swap"
+}
+
+# One md5 over what a refused dumpadm must not change: the device it was
+# given, both disks, the configuration, crash_kexec_post_notifiers.
+refusal_sums() {
+	{
+		if [ -b "$1" ] || [ -f "$1" ]; then
+			md5sum <"$1"
+		fi
+		md5sum <"$DUMPDEV"
+		md5sum </dev/vda
+		cat /etc/dumpadm.conf 2>/dev/null
+		cat /sys/module/kernel/parameters/crash_kexec_post_notifiers
+	} | md5sum | cut -d' ' -f1
+}
+
+# try_refusal NAME DEVICE [dumpadm options]
+try_refusal() {
+	local name="$1" dev="$2" b a rc
+	shift 2
+	b=$(refusal_sums "$dev")
+	echo "PD-BEGIN refusal $name"
+	dumpadm "$@" -d "$dev" 2>&1
+	rc=$?
+	echo "PD-END refusal $name"
+	a=$(refusal_sums "$dev")
+	if [ "$a" = "$b" ]; then a=unchanged; else a=CHANGED; fi
+	echo "PD-REFUSAL $name status $rc bytes $a"
+}
+
+refusals() {
+	command -v dumpadm >/dev/null || fail "dumpadm missing"
+	local m
+	for m in loop dm_mod nbd ext4; do
+		modprobe "$m" || fail "modprobe $m"
+	done
+	step "refusals"
+	dd if=/dev/zero of=/tmp/dump.file bs=1M count=16 2>/dev/null || fail "dd /tmp/dump.file"
+	try_refusal file /tmp/dump.file
+	[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
+	losetup /dev/loop0 /tmp/dump.file || fail "losetup /dev/loop0"
+	try_refusal loop /dev/loop0
+	losetup -d /dev/loop0
+	# No nbd server: the device is there, nothing behind it.
+	try_refusal nbd /dev/nbd0
+	if command -v dmsetup >/dev/null; then
+		# No udev here: dmsetup makes /dev/mapper/pdlin itself.
+		DM_DISABLE_UDEV=1 dmsetup create pdlin --table "0 32768 linear $DUMPDEV 0" ||
+			fail "dmsetup create"
+		try_refusal dm /dev/mapper/pdlin
+		try_refusal held "$DUMPDEV"
+		DM_DISABLE_UDEV=1 dmsetup remove pdlin || fail "dmsetup remove"
+	else
+		step "no dmsetup: device-mapper left out"
+	fi
+	mke2fs -q "$DUMPDEV" >/dev/null 2>&1 || mke2fs "$DUMPDEV" >/dev/null || fail "mke2fs $DUMPDEV"
+	mkdir -p /mnt/fs
+	# Read-only: a read-write mount writes the disk behind our back
+	# (superblock, writeback), which would blur the unchanged-bytes check.
+	mount -t ext2 -o ro "$DUMPDEV" /mnt/fs || fail "mount $DUMPDEV"
+	try_refusal mounted "$DUMPDEV"
+	umount /mnt/fs || fail "umount /mnt/fs"
+	try_refusal fs "$DUMPDEV"
+	# The 64 MiB scratch disk against the estimate for all of RAM.
+	try_refusal small /dev/vda -c all
+	[ -e /etc/dumpadm.conf ] || echo "PD-REFUSAL no configuration written"
+	echo "PD-BEGIN dumpadm"
+	dumpadm 2>&1
+	echo "PD-END dumpadm"
+	step "refusals done"
+}
+
 # Leave traces for the host to find in the dump: a kernel log line and a
 # process whose comm is the marker.
 mark() {
@@ -184,7 +335,7 @@ spin_cpu1() {
 trigger() {
 	step "trigger $1"
 	# Run the trigger on CPU 0: CPU 1 may be busy spinning.
-	taskset -c 0 sh -c "echo $1 > /proc/pdtest"
+	taskset -c 0 pd_trigger "$1" || fail "pd_trigger $1"
 	# Asynchronous triggers (timer, kthread, soft lockup) need a moment.
 	sleep 30
 	fail "no panic after trigger $1"
@@ -219,12 +370,22 @@ scenario() {
 		arm
 		mark
 		echo 1 >/proc/sys/kernel/panic_on_oops
-		trigger oops
+		# The NULL store in an ioctl handler, as in the tutorial.
+		step "trigger ioctl PDTEST_IOC_OOPS"
+		taskset -c 0 pd_trigger -i oops
+		sleep 10
+		fail "no panic after ioctl PDTEST_IOC_OOPS"
 		;;
 	bug_softirq)
 		arm
 		mark
 		trigger bug_softirq
+		;;
+	uaf)
+		# Needs slub_debug=FZPU,kmalloc-256 panic_on_taint=0x20 (run.sh).
+		arm
+		mark
+		trigger uaf
 		;;
 	panic | kthread_panic)
 		arm
@@ -278,6 +439,21 @@ scenario() {
 		echo "PD-BEGIN dumpadm"
 		dumpadm 2>&1
 		echo "PD-END dumpadm"
+		;;
+	swap)
+		swap_arm
+		mark
+		sleep 1
+		step "trigger sysrq-c on CPU 1"
+		taskset -c 1 sh -c 'echo c >/proc/sysrq-trigger'
+		sleep 10
+		fail "no panic after sysrq-c"
+		;;
+	swapsave)
+		swap_save
+		;;
+	refusals)
+		refusals
 		;;
 	*)
 		fail "unknown scenario '$1'"

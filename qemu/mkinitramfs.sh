@@ -44,6 +44,12 @@ pd_sleep=$guestdir/pd_sleep
 if [ ! -x "$pd_sleep" ] || [ "$top/tests/guest/pd_sleep.c" -nt "$pd_sleep" ]; then
 	gcc -static -O2 -Wall -Wextra -o "$pd_sleep" "$top/tests/guest/pd_sleep.c"
 fi
+# The crash trigger, a task named pd_trigger for crash's ps and bt.
+pd_trigger=$guestdir/pd_trigger
+if [ ! -x "$pd_trigger" ] || [ "$top/tests/guest/pd_trigger.c" -nt "$pd_trigger" ] ||
+	[ "$top/tests/kmod/pdtest_ioctl.h" -nt "$pd_trigger" ]; then
+	gcc -static -O2 -Wall -Wextra -Werror -o "$pd_trigger" "$top/tests/guest/pd_trigger.c"
+fi
 
 stage=$(mktemp -d "$guestdir/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -64,6 +70,7 @@ done
 
 install -m 755 "$top/qemu/guest-init.sh" init
 install -m 755 "$pd_sleep" bin/pd_sleep
+install -m 755 "$pd_trigger" bin/pd_trigger
 echo pdguest >etc/hostname
 echo "root:x:0:0:root:/root:/bin/sh" >etc/passwd
 echo "root:x:0:" >etc/group
@@ -82,13 +89,22 @@ for tool in dumpadm savecore; do
 		copy_with_libs "$build/$tool"
 	fi
 done
+# dmsetup (and libdevmapper) for the refusals scenario's dm device.
+if [ -x /usr/sbin/dmsetup ]; then
+	copy_with_libs /usr/sbin/dmsetup
+else
+	log "WARNING: no /usr/sbin/dmsetup (apt-get install dmsetup); the refusals scenario skips device-mapper"
+fi
 
 # Kernel modules: our two, the virtio disk stack and whatever ours depend
 # on (zstd_compress, …), with their dependencies from the cached tree;
 # nvme for an NVMe dump disk (run-guest.sh -N); qemu_fw_cfg hands
-# VMCOREINFO to QEMU for run-guest.sh -R; ext4 mounts the ext2 file system
-# next to a dump partition (run-guest.sh -p).
-mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg ext4)
+# VMCOREINFO to QEMU for run-guest.sh -R.
+mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg)
+# The refusals scenario's devices: loop, device-mapper, nbd, a mounted ext2;
+# ext4 also mounts the ext2 file system next to a dump partition
+# (run-guest.sh -p).
+mods+=(loop dm_mod nbd ext4)
 for ko in panicdump pdtest; do
 	if need "$ko_dir/$ko.ko"; then
 		cp "$ko_dir/$ko.ko" "lib/modules/$PD_KVER/extra/"

@@ -30,12 +30,14 @@ std::string format_info(const struct pd_header &h, const KdumpImage *img,
 	if (h.compression == PD_COMPRESS_ZSTD)
 		compression += strprintf(" level %d", h.compression_level);
 
+	std::string kaslr = vmcoreinfo("KERNELOFFSET");
 	const std::pair<const char *, std::string> lines[] = {
 		{ "panic string", printable(h.panic_string, sizeof(h.panic_string)) },
 		{ "crash time", when(crash_time) },
 		{ "kernel release", release },
 		{ "build id", vmcoreinfo("BUILD-ID") },
-		{ "kernel offset", vmcoreinfo("KERNELOFFSET") },
+		// gdb's `symbol-file -o` wants the 0x that VMCOREINFO leaves out.
+		{ "kernel offset", kaslr.empty() ? kaslr : "0x" + kaslr },
 		{ "nr_cpus", num(h.nr_cpus) },
 		{ "panic cpu", num(h.panic_cpu) },
 		{ "ram pages", num(h.ram_pages) },

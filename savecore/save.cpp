@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/device_info.h"
 #include "common/dump_area.h"
 #include "common/error.h"
 #include "crc32c.h"
@@ -241,6 +242,12 @@ const HeaderCopy *Saver::open_dump(const DumpConfig &cfg, HeaderPair &hp)
 		throw Error("no dump device configured (dumpadm -d DEVICE) and no -f given",
 			    ErrorKind::NoDump);
 
+	// A dump on swap is paging's once swap is on (and the kernel refuses
+	// the SAVED header write): savecore runs before swapon.
+	if (!opts_.check_only && path_is_active_swap(device_, "/proc"))
+		throw Error(device_ + " is active swap (/proc/swaps lists it): paging has been overwriting any dump there "
+			    "since swapon, and the kernel refuses writes to it. savecore must run before swap is enabled "
+			    "(savecore.service does); swapoff " + device_ + " first to save what is left");
 	OpenMode mode = opts_.check_only ? OpenMode::ReadOnly : OpenMode::ReadWrite;
 	area_ = std::make_unique<DumpArea>(DumpArea::open(device_, mode));
 	hp = read_headers(*area_, area_->area_size());

@@ -18,6 +18,8 @@ pkgs=(
 	# UEFI guests (run-guest.sh -U), partitioned dump disks (sfdisk, mkfs.ext2)
 	ovmf fdisk e2fsprogs
 	binutils file xz-utils
+	# the e2e refusals scenario's device-mapper device (dmsetup in the guest)
+	dmsetup
 	# reading the dumps
 	crash python3 python3-drgn makedumpfile gdb
 )

@@ -102,9 +102,9 @@ suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 30 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio, NVMe and SATA, 6.1 and 6.12, and the device matrix
-# (tests/e2e/run.sh "full"). Of the matrix, one each here: a dump
-# partition next to a mounted file system (NVMe), UEFI, 4 vCPUs.
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup sysrq:nvme spin:nvme sysrq:sata rearm partial sysrq:nvme+part sysrq+ovmf spin+cpu4 sysrq@6.12"
+# (tests/e2e/run.sh "full"). Of the matrix, here: a dump partition next to
+# a mounted file system on NVMe under UEFI, and 4 vCPUs.
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial swap refusals sysrq:nvme+ovmf+part spin+cpu4 sysrq@6.12"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then

@@ -8,14 +8,21 @@
 #                                                 (default: sysrq spin)
 #
 #   SCENARIO  sysrq spin oops bug_softirq panic kthread_panic warn softlockup
-#             (qemu/guest-init.sh runs them), or one of
+#             uaf (qemu/guest-init.sh runs them; uaf: a use-after-free that
+#             slub_debug poisoning catches at the next allocation), or one of
 #               partial  content "all" on a 380 MiB dump disk and 420 MiB of
 #                        random data in the guest: the dump is cut short,
 #                        savecore flags it incomplete, the log is whole
 #               lzo      LZO-compressed pages; makedumpfile reads and
 #                        refilters the vmcore
 #               rearm    the dump survives two boots that try to arm again
-#             or "all" (the eight panics), "extra" (partial lzo rearm),
+#               swap     dumpadm -d swap on the guest's active swap; the
+#                        boot after saves it before swapon, swap works again
+#               refusals dumpadm -d on a file, loop, nbd, dm, a held, mounted
+#                        or formatted disk and one below the estimate: each
+#                        refused with its reason, no byte changed
+#             or "all" (the nine panics), "extra" (partial lzo rearm swap
+#             refusals),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
 #             headers in out/ko/KVER), read by the trixie analyzers only;
@@ -65,16 +72,17 @@ for a in "$@"; do
 	--ref) ref=1 ;;
 	--keep) keep=1 ;;
 	--list) list=1 ;;
-	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup) ;;
-	extra) scenarios+=(partial lzo rearm) ;;
+	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf) ;;
+	extra) scenarios+=(partial lzo rearm swap refusals) ;;
 	full) # every scenario, virtio and NVMe, 6.1 and 6.12 (make check-full)
 		for k in '' @6.12; do
 			for d in '' :nvme :sata; do
-				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup partial lzo rearm; do
+				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf partial lzo rearm; do
 					scenarios+=("$x$k$d")
 				done
 			done
 		done
+		scenarios+=(swap refusals swap@6.12)
 		# The device matrix: partitions (every controller on 6.1, virtio
 		# and NVMe on 6.12), UEFI, 1 and 4 vCPUs.
 		for d in '' :nvme :sata; do
@@ -124,6 +132,7 @@ expect_bt() {
 	spin | panic) echo pdtest_write ;;
 	oops) echo pdtest_null_store ;;
 	bug_softirq) echo pdtest_timer_bug ;;
+	uaf) echo pdtest_uaf_detect ;;
 	# crash's unwinder drops the frame of a function whose last
 	# instruction is the call to panic() (its return address is past the
 	# end); drgn's check below names pdtest_kthread_panic.
@@ -135,9 +144,11 @@ expect_bt() {
 expect_panic() {
 	case $1 in
 	sysrq) echo "sysrq triggered crash" ;;
+	swap) echo "sysrq triggered crash" ;;
 	spin | panic) echo "pdtest: requested panic" ;;
 	oops) echo "Fatal exception" ;;
 	bug_softirq) echo "Fatal exception in interrupt" ;;
+	uaf) echo "panic_on_taint set" ;;
 	kthread_panic) echo "pdtest: requested panic from a kthread" ;;
 	warn) echo "panic_on_warn set" ;;
 	softlockup) echo "softlockup: hung tasks" ;;
@@ -268,6 +279,9 @@ crash_cmd() {
 	tasks) echo "list task_struct.tasks -h init_task -s task_struct.comm" ;;
 	mod) echo "mod -s pdtest $2/pdtest.ko" ;;
 	bt-a) echo "bt -a" ;;
+	dis) echo "dis -l 0x$dis_addr 1" ;; # analysis.sh sets the addresses
+	kmem) echo "kmem $kmem_addr" ;;
+	lock) echo "p pdtest_spin_lock" ;;
 	esac
 }
 
@@ -448,6 +462,92 @@ reboot_savecore() {
 	check "$label: guest and host savecore give the same vmcore.0" [ "$guest" = "$host" ]
 }
 
+# swap: the dump went to the guest's active swap (dumpadm -d swap). The
+# swap header must have survived arming, the dump and the host's savecore;
+# the boot after runs savecore before swapon, then swap works again and
+# dumpadm -u re-arms on it.
+swap_checks() {
+	local dir=$1 vmcore=$2 log=$1/console-swapsave.log rc=0 before after guest host
+	shift 2
+	local clog=$dir/console.log
+	check "$label: dumpadm -d on the active swap by its name is refused, naming -d swap" \
+		has "$clog" 'is in use as swap \(to dump to the active swap partition: dumpadm -d swap\)'
+	check "$label: dumpadm -d swap chose the dump disk" has "$clog" '^dumpadm: -d swap: /dev/[a-z0-9]* \(the active swap partition\)'
+	check "$label: dumpadm shows the device as swap" has "$clog" 'Dump device: /dev/[a-z0-9]* \(swap\)'
+	check "$label: memory was in swap when armed" grep -qE '^PD-SWAP used [1-9][0-9]* KiB' "$clog"
+	before=$(awk '/^PD-SWAP header .* before arming/ { print $3 }' "$clog")
+	after=$(awk '/^PD-SWAP header .* after arming/ { print $3 }' "$clog")
+	check "$label: arming left the swap header (bytes 1024..4095) alone" [ "${before:-none}" = "${after:-other}" ]
+	check "$label: the module wrote the header into the boot block" has "$clog" '^PD-SWAP magic PANICDMP'
+	if blkid -p -o value -s TYPE "$dir/dump.img" 2>/dev/null | grep -qx swap; then
+		pass "$label: blkid -p still finds swap on the disk after the dump and savecore"
+	else
+		fail "$label: blkid -p still finds swap on the disk after the dump and savecore ($(blkid -p "$dir/dump.img" 2>&1))"
+	fi
+	bash "$top/qemu/run-guest.sh" -q "$@" -s swapsave -d "$dir/dump.img" \
+		-l "$log" -t 300 >/dev/null 2>"$dir/run-guest-swapsave.err" || rc=$?
+	check "$label: swapsave boot ran and powered off" [ $rc = 0 ]
+	if has "$log" '^PD-FAIL'; then
+		fail "$label: swapsave boot steps ($(grep -m1 '^PD-FAIL' "$log"))"
+		excerpt "$log" 40
+	fi
+	check "$label: the swap header at the next boot is the one mkswap wrote" \
+		grep -q "^PD-SWAP header $before at boot" "$log"
+	check "$label: savecore ran in the guest before swapon" \
+		awk '/^PD-STEP saved/ { s = NR } /^PD-STEP swapon/ { w = NR } END { exit !(s && w && s < w) }' "$log"
+	guest=$(awk '/^PD-MD5 .* vmcore\.0/ { print $2 }' "$log")
+	host=$(md5sum <"$vmcore" | cut -d' ' -f1)
+	check "$label: guest and host savecore give the same vmcore.0" [ "$guest" = "$host" ]
+	check "$label: swapon after savecore succeeds and swap is used" has "$log" '^PD-STEP swap used'
+	grep -A2 '^Filename' "$log" | sed 's/^/    /' || true
+	check "$label: savecore refuses the device while it is active swap" \
+		has "$log" 'is active swap \(/proc/swaps lists it\)'
+	check "$label: dumpadm -u re-arms on swap" has "$log" '^PD-STEP rearmed on swap'
+	sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log" | sed 's/^/    /'
+}
+
+# refusals: one boot that tries dumpadm -d on everything it must refuse;
+# each refusal must name its reason (and, but for the foreign filesystem,
+# the supported controllers), exit 1 and leave the device, both disks,
+# the configuration and crash_kexec_post_notifiers as they were.
+refusals_checks() {
+	local dir=$1 log=$1/console.log rc=0 name want
+	shift
+	bash "$top/qemu/run-guest.sh" -q "$@" -s refusals -d "$dir/dump.img" \
+		-l "$log" -t 300 >/dev/null 2>"$dir/run-guest.err" || rc=$?
+	check "$label: guest ran and powered off" [ $rc = 0 ]
+	if has "$log" '^PD-FAIL'; then
+		fail "$label: guest steps ($(grep -m1 '^PD-FAIL' "$log"))"
+		excerpt "$log" 40
+	fi
+	check "$label: guest went through every refusal" has "$log" '^PD-STEP refusals done'
+	# The serial console ends lines with CR LF.
+	tr -d '\r' <"$log" >"$dir/console.txt"
+	log=$dir/console.txt
+	while IFS='|' read -r name want; do
+		if has "$log" "^PD-REFUSAL $name status 1 bytes unchanged" &&
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep -qE -- "$want"; then
+			pass "$label: $name: refused, nothing changed"
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep '^dumpadm:' |
+				grep -v 'note:\|warning:' | head -n 1 | cut -c1-200 | sed 's/^/    /'
+		else
+			fail "$label: $name: refused, nothing changed ($(grep -m1 "^PD-REFUSAL $name " "$log" || echo 'not tried'))"
+			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | sed 's/^/    /'
+		fi
+	done <<-'EOF'
+	file|: a regular file, not a block device: .*supported: virtio-blk, NVMe, AHCI
+	loop|: unsupported device: loop0 is a loop device: .*supported: virtio-blk, NVMe, AHCI
+	nbd|: unsupported device: nbd0 is a network block device: .*supported: virtio-blk, NVMe, AHCI
+	dm|: unsupported device: dm-0 is a device-mapper device .*supported: virtio-blk, NVMe, AHCI
+	held|is in use \(/dev/[a-z0-9]* is held by dm-0\); expected a dedicated, unused disk or partition on virtio-blk, NVMe, AHCI
+	mounted|is in use \(/dev/[a-z0-9]* is mounted on /mnt/fs\); expected a dedicated, unused disk or partition on virtio-blk, NVMe, AHCI
+	fs|contains an ext2/3/4 filesystem; a dump would overwrite it
+	small|too small for a dump: .*Choose a larger disk or partition \(supported: virtio-blk, NVMe, AHCI
+	EOF
+	check "$label: no configuration was written" has "$log" '^PD-REFUSAL no configuration written'
+	check "$label: the module is still not armed" has "$log" 'Capture module: loaded, not armed'
+}
+
 # rearm: two boots on the disk with the unsaved dump, each trying to arm
 # it again; the dump must come out of savecore as it was right after the
 # panic (a sparse copy of the disk, saved on the side, is the reference).
@@ -488,6 +588,10 @@ rearm_checks() {
 	fi
 }
 
+# ps, dis -l, kmem and gdb, as in docs/tutorial.md.
+# shellcheck source=tests/e2e/analysis.sh
+. "$top/tests/e2e/analysis.sh"
+
 # Per scenario: the guest's scenario, extra kernel arguments, the dump
 # disk's size.
 guest_of() { case $1 in partial | lzo | rearm) echo sysrq ;; *) echo "$1" ;; esac; }
@@ -495,6 +599,9 @@ guest_args() {
 	case $1 in
 	partial) echo "pd.content=all pd.fill=${PD_PARTIAL_FILL:-420}" ;;
 	lzo) echo "pd.compression=lzo" ;;
+	# SLUB red zones, poison and alloc/free owners (U) on the object's
+	# cache; the poison check's TAINT_BAD_PAGE (bit 5) panics.
+	uaf) echo "slub_debug=FZPU,kmalloc-256 panic_on_taint=0x20" ;;
 	esac
 }
 # partial: dumpadm refuses a disk smaller than its estimate (all RAM at an
@@ -502,7 +609,7 @@ guest_args() {
 # and the guest fills 420 MiB of tmpfs with random data after arming: about
 # 440 MB of dump that does not fit 380 MiB, the kernel's pages (written
 # first, about 17 MB) do.
-disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-380M}" ;; *) echo 2G ;; esac; }
+disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-380M}" ;; refusals) echo 64M ;; *) echo 2G ;; esac; }
 
 run_scenario() {
 	local spec=$1 s disk=virtio dir marker rc=0 t0=$SECONDS vmcore diskopt=() key='' gs size gargs
@@ -546,6 +653,11 @@ run_scenario() {
 		part_layout "$dir/dump.img" "$size" || { fail "$label: partitioned dump disk made (sfdisk, mkfs.ext2)"; return 0; }
 	else
 		truncate -s "$size" "$dir/dump.img"
+	fi
+	if [ "$s" = refusals ]; then
+		refusals_checks "$dir" "${diskopt[@]}"
+		echo "== $label done in $((SECONDS - t0))s"
+		return
 	fi
 
 	if [ $ref = 1 ]; then
@@ -630,6 +742,7 @@ run_scenario() {
 		check "$label: info.0 exists" [ -s "$dir/crash/info.0" ]
 		case $s in
 		sysrq) reboot_savecore "$dir" "$vmcore" "${diskopt[@]}" ;;
+		swap) swap_checks "$dir" "$vmcore" "${diskopt[@]}" ;;
 		partial)
 			check "$label: info.0 says incomplete: yes" has "$dir/crash/info.0" '^incomplete: *yes'
 			sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | head -n 3 || true
@@ -681,9 +794,17 @@ run_scenario() {
 		lzo_checks "$dir" "$vmcore" "$marker" "$gs"
 		;;
 	rearm) ;;
+	swap)
+		crash_checks sysrq "$dir" "$vmcore" "$marker" "$key"
+		drgn_checks sysrq "$dir" "$vmcore" "$marker" "$key"
+		;;
 	*)
 		crash_checks "$s" "$dir" "$vmcore" "$marker" "$key"
 		drgn_checks "$s" "$dir" "$vmcore" "$marker" "$key"
+		if [ $ref = 0 ]; then
+			analysis_checks "$s" "$dir" "$key"
+			gdb_checks "$dir"
+		fi
 		;;
 	esac
 
@@ -783,6 +904,19 @@ lzo_checks() {
 	else
 		fail "$label: makedumpfile --dump-dmesg has the marker (status $rc)"
 		excerpt "$dir/makedumpfile-dmesg.out"
+	fi
+	# The same log as savecore's dmesg.0, up to the panic: every message
+	# of dmesg.0's last 40 before it, in makedumpfile's text too.
+	local missing
+	missing=$(sed -n '1,/Kernel panic - not syncing/p' "$dir/crash/dmesg.0" | tail -n 40 |
+		sed -E 's/^\[[ 0-9.]+\] //' | while IFS= read -r m; do
+			[ -z "$m" ] || grep -qF -- "$m" "$dir/makedumpfile.dmesg" || echo "$m"
+		done)
+	if [ -z "$missing" ] && has "$dir/makedumpfile.dmesg" 'Kernel panic - not syncing'; then
+		pass "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
+	else
+		fail "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
+		echo "$missing" | head -n 5 | sed 's/^/    missing: /'
 	fi
 	rc=0
 	makedumpfile -d 31 -l "$vmcore" "$dir/refiltered" >"$dir/makedumpfile-refilter.out" 2>&1 || rc=$?

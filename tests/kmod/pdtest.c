@@ -7,12 +7,19 @@
  *
  *   panic           panic() from the writing task
  *   oops            NULL-pointer store from the writing task (pair it with
- *                   kernel.panic_on_oops=1)
+ *                   kernel.panic_on_oops=1); also the ioctl PDTEST_IOC_OOPS
+ *                   (pdtest_ioctl.h), which is how the tests trigger it
  *   bug_softirq     BUG() in a timer callback (softirq context)
  *   warn            WARN_ON(1) (pair it with kernel.panic_on_warn=1)
  *   kthread_panic   panic() from a freshly created kthread
- *   spin CPU        a kthread bound to CPU spins with preemption disabled in
- *                   pdtest_spin_here() until the CPU is stopped at panic
+ *   uaf             a store into a freed 256-byte kmalloc object, then more
+ *                   kmalloc-256 allocations until the allocator hands the
+ *                   object out again: with slub_debug=FZPU,kmalloc-256 its
+ *                   poison check finds the store and taints the kernel
+ *                   (TAINT_BAD_PAGE: pair it with panic_on_taint=0x20)
+ *   spin CPU        a kthread bound to CPU takes pdtest_spin_lock and spins
+ *                   in pdtest_spin_here() holding it, until the CPU is
+ *                   stopped at panic (the dump shows the lock held)
  *   softlockup CPU  the same in pdtest_lockup_here(), for the soft-lockup
  *                   detector (kernel.softlockup_panic=1)
  *
@@ -36,9 +43,13 @@
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+
+#include "pdtest_ioctl.h"
 
 #define PDTEST_CMD_MAX 32
 
@@ -46,6 +57,9 @@
 static unsigned long pdtest_spinning[BITS_TO_LONGS(NR_CPUS)];
 
 static struct timer_list pdtest_timer;
+
+/* Held forever by the "spin" spinner: the lock a hung CPU sits on. */
+static DEFINE_SPINLOCK(pdtest_spin_lock);
 
 /* Read through READ_ONCE() so the compiler emits a real store through it. */
 static int *pdtest_null_ptr;
@@ -56,6 +70,61 @@ static noinline __noclone void pdtest_null_store(void)
 
 	pr_emerg("storing through a NULL pointer\n");
 	WRITE_ONCE(*p, 0x2a);
+}
+
+/*
+ * The use-after-free: a 256-byte object is freed, then written through
+ * the stale pointer. SLUB poisoning catches it only when the object is
+ * checked again, at its next allocation, as in a real bug report where
+ * the victim is found long after the culprit ran.
+ */
+#define PDTEST_UAF_SIZE 256
+#define PDTEST_UAF_TRIES 4096
+
+static noinline __noclone char *pdtest_uaf_free(void)
+{
+	char *p = kmalloc(PDTEST_UAF_SIZE, GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	/* %px: the test reads the raw address back from the log for kmem. */
+	pr_emerg("uaf: freeing 256-byte object at %px\n", p);
+	kfree(p);
+	return p;
+}
+
+static noinline __noclone void pdtest_uaf_store(char *p)
+{
+	WRITE_ONCE(p[64], 0x2a);
+}
+
+static noinline __noclone int pdtest_uaf_detect(const char *stale)
+{
+	static void *objs[PDTEST_UAF_TRIES];
+	int n, i, ret = -ENOENT;
+
+	for (n = 0; n < PDTEST_UAF_TRIES; n++) {
+		objs[n] = kmalloc(PDTEST_UAF_SIZE, GFP_KERNEL);
+		if (!objs[n] || objs[n] == stale)
+			break;
+	}
+	if (n < PDTEST_UAF_TRIES && objs[n] == stale)
+		pr_emerg("uaf: object reallocated, poison check did not fire\n");
+	else if (n < PDTEST_UAF_TRIES)
+		ret = -ENOMEM;
+	for (i = 0; i <= n && i < PDTEST_UAF_TRIES; i++)
+		kfree(objs[i]);
+	return ret;
+}
+
+static int pdtest_uaf(void)
+{
+	char *p = pdtest_uaf_free();
+
+	if (!p)
+		return -ENOMEM;
+	pdtest_uaf_store(p);
+	return pdtest_uaf_detect(p);
 }
 
 static noinline __noclone void pdtest_timer_bug(struct timer_list *t)
@@ -92,15 +161,19 @@ static int pdtest_spinner(void *data)
 {
 	bool lockup = data;
 
-	preempt_disable();
-	pr_info("%s on CPU %d\n", lockup ? "locking up" : "spinning",
-		smp_processor_id());
-	set_bit(smp_processor_id(), pdtest_spinning);
-	if (lockup)
+	if (lockup) {
+		preempt_disable();
+		pr_info("locking up on CPU %d\n", smp_processor_id());
+		set_bit(smp_processor_id(), pdtest_spinning);
 		pdtest_lockup_here();
-	else
-		pdtest_spin_here();
-	preempt_enable();
+		preempt_enable();
+		return 0;
+	}
+	spin_lock(&pdtest_spin_lock);
+	pr_info("spinning on CPU %d holding pdtest_spin_lock\n", smp_processor_id());
+	set_bit(smp_processor_id(), pdtest_spinning);
+	pdtest_spin_here();
+	spin_unlock(&pdtest_spin_lock);
 	return 0;
 }
 
@@ -139,6 +212,8 @@ static int pdtest_run(const char *cmd, const char *arg)
 		mod_timer(&pdtest_timer, jiffies + 1);
 	} else if (!strcmp(cmd, "warn")) {
 		WARN_ON(1);
+	} else if (!strcmp(cmd, "uaf")) {
+		return pdtest_uaf();
 	} else if (!strcmp(cmd, "kthread_panic")) {
 		t = kthread_run(pdtest_kthread_panic, NULL, "pdtest_panic");
 		if (IS_ERR(t))
@@ -174,6 +249,18 @@ static ssize_t pdtest_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+static long pdtest_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case PDTEST_IOC_OOPS:
+		pr_info("ioctl PDTEST_IOC_OOPS\n");
+		pdtest_null_store();
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
 static int pdtest_show(struct seq_file *m, void *v)
 {
 	unsigned int cpu;
@@ -196,6 +283,7 @@ static const struct proc_ops pdtest_proc_ops = {
 	.proc_lseek = seq_lseek,
 	.proc_release = single_release,
 	.proc_write = pdtest_write,
+	.proc_ioctl = pdtest_ioctl,
 };
 
 static int __init pdtest_init(void)

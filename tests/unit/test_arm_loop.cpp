@@ -251,7 +251,7 @@ TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
 	// Mounted.
 	pdtest::write_text(tmp / "proc/self/mounts", loop->path() + " /mnt ext4 rw 0 0\n");
 	EXPECT_EQ(arm_error(), loop->path() + " is in use (" + loop->path() + " is mounted on /mnt); "
-		  "expected a dedicated, unused device");
+		  "expected a dedicated, unused disk or partition on virtio-blk, NVMe, AHCI (SATA)");
 	pdtest::write_text(tmp / "proc/self/mounts", "");
 
 	// Module not loaded.
@@ -264,6 +264,30 @@ TEST_F(ArmOnLoop, RefusesBeforeWritingAnything)
 	EXPECT_EQ(arm_error(), loop->path() + ": unsupported controller (PCI 1af4:1041, driver none); "
 		  "supported: virtio-blk, NVMe, AHCI (SATA)");
 
+	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
+	EXPECT_EQ(pd::read_attr(notifiers()), "N");
+}
+
+// The loop device as sysfs really shows it (a virtual block device): the
+// whole arm path refuses it for what it is, and writes nothing.
+TEST_F(ArmOnLoop, RealLoopRefusedWithNothingWritten)
+{
+	std::string n = std::to_string(loop->minor());
+	std::string link = tmp / ("sys/dev/block/7:" + n);
+	::unlink(link.c_str());
+	pdtest::write_text(tmp / ("sys/devices/virtual/block/loop" + n + "/size"),
+			   std::to_string(kSize / 512) + "\n");
+	pdtest::symlink_to("../../devices/virtual/block/loop" + n, link);
+	auto before = pdtest::read_bytes(tmp / "backing");
+
+	EXPECT_EQ(arm_error(), loop->path() + ": unsupported device: loop" + n +
+		  " is a loop device: its blocks are a file in a filesystem, which cannot be written at panic time; "
+		  "supported: virtio-blk, NVMe, AHCI (SATA)");
+	try {
+		pd::check_dump_device(loop->path(), paths);
+		ADD_FAILURE() << "check_dump_device accepted a loop device";
+	} catch (const pd::Error &) {
+	}
 	EXPECT_EQ(pdtest::read_bytes(tmp / "backing"), before);
 	EXPECT_EQ(pd::read_attr(notifiers()), "N");
 }

@@ -155,7 +155,7 @@ TEST_F(FakeSysfs, UsersMountsSwapHolders)
 	write_text(proc + "/swaps", "Filename\tType\tSize\tUsed\tPriority\n/dev/vdb1 partition 1000 0 -2\n");
 	users = pd::find_device_users(part, sys(), proc);
 	ASSERT_EQ(users.size(), 1u);
-	EXPECT_EQ(users[0], "/dev/vdb1 is in use as swap");
+	EXPECT_EQ(users[0], "/dev/vdb1 is in use as swap (to dump to the active swap partition: dumpadm -d swap)");
 
 	write_text(proc + "/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
 	write_text(sys() + "/devices/pci0000:00/0000:00:04.0/virtio1/block/vdb/vdb1/holders/dm-0/x", "");
