@@ -14,8 +14,9 @@
 #                   tests/boot/run.sh)
 #   make tutorial   regenerate docs/tutorial.md from a real run (two
 #                   guests, crash/drgn/gdb sessions: about 6 minutes)
-#   make check-full every e2e scenario on virtio and NVMe, 6.1 and 6.12
-#                   (slow: hours under TCG; see the target below)
+#   make check-full every e2e scenario on virtio, NVMe and SATA, 6.1 and
+#                   6.12, plus partitions, UEFI, 1 and 4 vCPUs (slow: hours
+#                   under TCG; see the target below)
 
 # The running kernel's build tree, else the installed Debian 6.1 headers.
 KVER ?= $(shell uname -r)
@@ -113,9 +114,11 @@ uninstall:
 check-boot:
 	bash tests/boot/run.sh
 
-# make check-full: scripts/test.sh with every e2e scenario on virtio and
-# NVMe, 6.1 and 6.12 (tests/e2e/run.sh full; about 44 guest runs, two hours
-# or more under TCG on 2 cores).
+# make check-full: scripts/test.sh with every e2e scenario on virtio, NVMe
+# and SATA, 6.1 and 6.12, and the device matrix: dump partitions on all
+# three controllers (6.1) and on virtio and NVMe (6.12), OVMF (UEFI) on
+# virtio and NVMe, 1 and 4 vCPUs (tests/e2e/run.sh full, --list names
+# them: 117 scenarios, several hours under TCG on 2 cores).
 .PHONY: check-full
 check-full:
 	PD_E2E_SCENARIOS=full bash scripts/test.sh

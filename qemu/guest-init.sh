@@ -29,6 +29,11 @@
 #   pd.disk=nvme       the dump disk is an NVMe namespace (/dev/nvme0n1)
 #   pd.disk=sata       the dump disk is a SATA disk on AHCI (/dev/sda)
 #                      instead of the second virtio disk (/dev/vdb)
+#   pd.part=N          the dump device is partition N of the dump disk
+#                      (/dev/vdbN, /dev/nvme0n1pN, /dev/sdaN); partition 1
+#                      holds an ext2 file system that is mounted before
+#                      arming and written to after it (a "PD-P1MD5" line
+#                      gives partition 1's checksum once that is on disk)
 #   pd.ref=1           QEMU will dump the memory itself (run-guest.sh -R):
 #                      load qemu_fw_cfg so that QEMU gets VMCOREINFO
 #   pd.quickwd=1       watchdogs on short fuses (soft lockup 2 s, RCU stall
@@ -122,7 +127,32 @@ load_modules() {
 	step "modules-loaded"
 }
 
+# pd.part: a file system in use on the dump disk's controller, next to the
+# dump partition: mounted before arming ...
+part_mount() {
+	local p1="${DUMPDEV%"$PART"}1"
+	modprobe ext4 || fail "modprobe ext4"
+	mkdir -p /mnt/p1
+	mount -t ext2 -o noatime "$p1" /mnt/p1 || fail "mount $p1"
+	step "mounted $p1"
+}
+
+# ... and written to after: the data is synced, then partition 1 is read
+# back from the disk for the host to compare after the dump.
+part_write() {
+	local p1="${DUMPDEV%"$PART"}1"
+	echo "written by the guest before its panic: ${MARKER:-nomarker}" >/mnt/p1/written ||
+		fail "write to /mnt/p1"
+	dd if=/dev/urandom of=/mnt/p1/random bs=64k count=64 2>/dev/null ||
+		fail "write /mnt/p1/random"
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo "PD-P1MD5 $(md5sum <"$p1" | cut -d' ' -f1)"
+	step "wrote to $p1 (still mounted)"
+}
+
 arm() {
+	[ -z "$PART" ] || part_mount
 	if ! command -v dumpadm >/dev/null || [ ! -d /sys/module/panicdump ]; then
 		[ "$DEV" = 1 ] || fail "dumpadm or panicdump.ko missing"
 		step "arm-skipped (dev mode)"
@@ -135,6 +165,7 @@ arm() {
 	dumpadm || fail "dumpadm (status)"
 	echo "PD-END dumpadm"
 	step "armed"
+	[ -z "$PART" ] || part_write
 	if [ -n "$FILL" ]; then
 		# tmpfs holds half of RAM by default; the fill may want more.
 		mount -o remount,size=90% /tmp || fail "remount /tmp larger"
@@ -343,8 +374,11 @@ scenario() {
 		sleep 1
 		# On CPU 1, so that the panicking CPU is not the first one: the
 		# dump's per-CPU notes must still map to the right CPUs.
-		step "trigger sysrq-c on CPU 1"
-		taskset -c 1 sh -c 'echo c >/proc/sysrq-trigger'
+		# With a single vCPU, CPU 0 is all there is.
+		local cpu=1
+		[ "$(nproc)" -gt 1 ] || cpu=0
+		step "trigger sysrq-c on CPU $cpu"
+		taskset -c $cpu sh -c 'echo c >/proc/sysrq-trigger'
 		sleep 10
 		fail "no panic after sysrq-c"
 		;;
@@ -488,6 +522,13 @@ DISK=$(cmdline_arg pd.disk)
 DUMPDEV=/dev/vdb
 [ "$DISK" != nvme ] || DUMPDEV=/dev/nvme0n1
 [ "$DISK" != sata ] || DUMPDEV=/dev/sda
+PART=$(cmdline_arg pd.part)
+if [ -n "$PART" ]; then
+	case $DUMPDEV in
+	*[0-9]) DUMPDEV=${DUMPDEV}p$PART ;;
+	*) DUMPDEV=$DUMPDEV$PART ;;
+	esac
+fi
 REF=$(cmdline_arg pd.ref)
 CONTENT=$(cmdline_arg pd.content)
 COMPRESSION=$(cmdline_arg pd.compression)

@@ -107,7 +107,9 @@ fi
 # nvme for an NVMe dump disk (run-guest.sh -N); qemu_fw_cfg hands
 # VMCOREINFO to QEMU for run-guest.sh -R.
 mods=(virtio_pci virtio_blk nvme ahci sd_mod zstd_compress qemu_fw_cfg)
-# The refusals scenario's devices: loop, device-mapper, nbd, a mounted ext2.
+# The refusals scenario's devices: loop, device-mapper, nbd, a mounted ext2;
+# ext4 also mounts the ext2 file system next to a dump partition
+# (run-guest.sh -p).
 mods+=(loop dm_mod nbd ext4)
 for ko in panicdump pdtest; do
 	if need "$ko_dir/$ko.ko"; then
@@ -134,7 +136,7 @@ done
 depmod -b "$stage" "$PD_KVER"
 
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 |
-	zstd -q -9 -T0 -f -o "$out.tmp"
-mv "$out.tmp" "$out"
+	zstd -q -9 -T0 -f -o "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 log "wrote $out ($(du -h "$out" | cut -f1), $(find . -name '*.ko' | wc -l) modules)"
 echo "$out"

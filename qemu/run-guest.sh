@@ -4,7 +4,7 @@
 #
 #   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
 #                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
-#                     [-R VMCORE] [-S SIZE]
+#                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U]
 #
 #   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
 #   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
@@ -23,6 +23,13 @@
 #       write its memory to this file (dump-guest-memory -p: an ELF vmcore
 #       with virtual addresses, which crash and drgn 0.0.22 both read);
 #       checks the test plumbing without panicdump
+#   -p  the dump device is partition N of the dump disk (/dev/vdbN,
+#       /dev/nvme0n1pN, /dev/sdaN; pd.part=N): the disk image must carry a
+#       partition table (tests/e2e/run.sh "+part" makes one)
+#   -c  number of vCPUs (default 2)
+#   -U  boot through UEFI firmware (OVMF, package ovmf: its code read-only,
+#       a copy of its variable store next to DUMP.img) instead of SeaBIOS;
+#       the kernel and initramfs are still loaded directly (-kernel)
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
 # PD_GUEST_MEM=SIZE: the guest's RAM (QEMU -m; default 1G; bench/run.sh).
@@ -40,7 +47,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
 scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G sata=0
-while getopts 's:m:d:l:i:t:qDa:R:NAS:' opt; do
+part='' cpus=2 uefi=0
+while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:U' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -55,7 +63,10 @@ while getopts 's:m:d:l:i:t:qDa:R:NAS:' opt; do
 	N) nvme=1 ;;
 	A) sata=1 ;;
 	S) size=$OPTARG ;;
-	*) sed -n '2,29s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	p) part=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	U) uefi=1 ;;
+	*) sed -n '2,36s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
@@ -87,6 +98,7 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 [ "$dev" = 0 ] || append+=" pd.dev=1"
 [ "$nvme" = 0 ] || append+=" pd.disk=nvme"
 [ "$sata" = 0 ] || append+=" pd.disk=sata"
+[ -z "$part" ] || append+=" pd.part=$part"
 [ -z "$extra" ] || append+=" $extra"
 
 # shellcheck disable=SC2054 # commas are QEMU's, inside one argument
@@ -96,7 +108,7 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 # The SATA dump disk hangs off q35's built-in AHCI controller (00:1f.2).
 machine=pc
 [ "$sata" = 0 ] || machine=q35
-qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}" -smp 2
+qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}" -smp "$cpus"
 	-display none -vga none -nic none -serial stdio
 	-no-reboot
 	-kernel "$PD_VMLINUZ" -initrd "$initrd" -append "$append"
@@ -110,6 +122,17 @@ elif [ "$sata" = 1 ]; then
 	qemu+=(-device ide-hd,drive=dump,bus=ide.0,serial=pddump)
 else
 	qemu+=(-device virtio-blk-pci,drive=dump,serial=pddump,addr=0x5)
+fi
+# UEFI: OVMF's code read-only from the package, its variables in a fresh
+# copy per boot (the firmware writes them).
+ovmf_vars=
+if [ "$uefi" = 1 ]; then
+	ovmf_code=${PD_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+	ovmf_vars=$workdir/ovmf-vars.fd
+	[ -e "$ovmf_code" ] || { log "no $ovmf_code (apt-get install ovmf)"; exit 1; }
+	cp "${PD_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$ovmf_vars"
+	qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code"
+		-drive "if=pflash,format=raw,unit=1,file=$ovmf_vars")
 fi
 monitor=
 if [ -n "$ref" ]; then
@@ -146,7 +169,7 @@ else
 	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | tee "$console" >&2 ||
 		rc=$?
 fi
-rm -f "$scratch" ${monitor:+"$monitor"}
+rm -f "$scratch" ${monitor:+"$monitor"} ${ovmf_vars:+"$ovmf_vars"}
 wait
 if [ "$rc" = 124 ]; then
 	log "TIMEOUT after ${tmo}s (scenario $scenario)"

@@ -15,6 +15,8 @@ pkgs=(
 	make gcc bc kmod
 	# the QEMU guest and its initramfs
 	qemu-system-x86 qemu-utils busybox-static cpio zstd util-linux
+	# UEFI guests (run-guest.sh -U), partitioned dump disks (sfdisk, mkfs.ext2)
+	ovmf fdisk e2fsprogs
 	binutils file xz-utils
 	# the e2e refusals scenario's device-mapper device (dmsetup in the guest)
 	dmsetup

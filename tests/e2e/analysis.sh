@@ -130,7 +130,7 @@ analysis_checks() {
 gdb_checks() {
 	local dir=$1 off out=$1/gdb.out
 	rm -rf "$dir/elf"
-	if ! "$build/savecore" -d --format elf -f "$dir/dump.img" "$dir/elf" >"$dir/savecore-elf.out" 2>&1; then
+	if ! "$build/savecore" -d --format elf -f "$(area_of "$dir/dump.img")" "$dir/elf" >"$dir/savecore-elf.out" 2>&1; then
 		fail "$label: savecore --format elf"
 		excerpt "$dir/savecore-elf.out"
 		return

@@ -3,7 +3,8 @@
 # crash it in a given way, extract the dump with savecore and read it with
 # crash and drgn.
 #
-#   tests/e2e/run.sh [--ref] [--keep] [SCENARIO[@6.12][:nvme|:sata]...]
+#   tests/e2e/run.sh [--ref] [--keep] [--list] \
+#                    [SCENARIO[@6.12][:nvme|:sata][+MODIFIER...]...]
 #                                                 (default: sysrq spin)
 #
 #   SCENARIO  sysrq spin oops bug_softirq panic kthread_panic warn softlockup
@@ -36,10 +37,25 @@
 #             ":nvme": the dump disk is an NVMe controller instead of
 #             virtio-blk (out/e2e/S[-6.12][-nvme]); ":sata": a SATA disk on
 #             q35's AHCI controller
+#   MODIFIER  (any order, each adds "-MODIFIER" to the artifact directory)
+#               part   the dump disk carries a GPT: p1 an ext2 file system
+#                      the guest mounts before arming and writes to just
+#                      before the panic, p2 the dump partition (dumpadm -d
+#                      /dev/vdb2, /dev/nvme0n1p2, /dev/sda2), p3 a known
+#                      pattern; every byte outside p2 must be as before
+#                      the run except p1, which must be exactly what the
+#                      guest wrote (its checksum read back in the guest);
+#                      savecore reads p2's byte range of the image
+#               cpuN   N vCPUs instead of 2 (cpu1, cpu4); with one, sysrq
+#                      panics on CPU 0 and spin/softlockup are skipped
+#               ovmf   UEFI firmware (OVMF) instead of SeaBIOS, still
+#                      booting the kernel directly
+#             e.g. sysrq:nvme+part, spin+cpu4, sysrq@6.12:nvme+ovmf+part
 #   --ref     reference mode: no panicdump; QEMU dumps the panicked guest
 #             itself (run-guest.sh -R) and crash/drgn read that. Checks the
 #             test plumbing and the readers while the module cannot.
 #   --keep    keep the raw dump images (2 GiB sparse each) and ELF dumps
+#   --list    print the scenarios the arguments name, one a line, and exit
 #
 # Readers: on 6.1, bookworm's crash 8.0.2 (bt, log, bt -a, …) and drgn
 # 0.0.22, plus trixie's crash 8.0.6 for ps (8.0.2 cannot list this
@@ -58,11 +74,12 @@ out_root=${PD_E2E_OUT:-$top/out/e2e}
 build=${PD_BUILD:-$top/build}
 ko_dir=${PD_KO_DIR:-$top}
 
-ref=0 keep=0 scenarios=()
+ref=0 keep=0 list=0 scenarios=()
 for a in "$@"; do
 	case $a in
 	--ref) ref=1 ;;
 	--keep) keep=1 ;;
+	--list) list=1 ;;
 	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf) ;;
 	extra) scenarios+=(partial lzo rearm swap refusals) ;;
 	content) scenarios+=(content_kernel content_all content_curproc) ;;
@@ -75,12 +92,29 @@ for a in "$@"; do
 			done
 		done
 		scenarios+=(swap refusals swap@6.12 content_kernel content_all content_curproc)
+		# The device matrix: partitions (every controller on 6.1, virtio
+		# and NVMe on 6.12), UEFI, 1 and 4 vCPUs.
+		for d in '' :nvme :sata; do
+			for x in sysrq spin panic rearm; do scenarios+=("$x$d+part"); done
+		done
+		for d in '' :nvme; do
+			scenarios+=("sysrq@6.12$d+part" "spin@6.12$d+part")
+			for k in '' @6.12; do scenarios+=("sysrq$k$d+ovmf" "spin$k$d+ovmf"); done
+			scenarios+=("sysrq$d+ovmf+part")
+			for x in sysrq spin softlockup; do scenarios+=("$x$d+cpu4"); done
+		done
+		for x in sysrq oops bug_softirq panic kthread_panic warn; do scenarios+=("$x+cpu1"); done
+		scenarios+=("sysrq:nvme+cpu1")
 		;;
 	-*) echo "unknown option $a" >&2; exit 2 ;;
 	*) scenarios+=("$a") ;;
 	esac
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(sysrq spin)
+if [ $list = 1 ]; then
+	printf '%s\n' "${scenarios[@]}"
+	exit 0
+fi
 
 passed=0 failed=0 skipped=0
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
@@ -158,9 +192,13 @@ expect_cpu1_drgn() {
 # what linux-image-6.12-amd64 depends on). Each gets its env, module build
 # and initramfs once, on first use.
 declare -A K_KVER K_VMLINUZ K_VMLINUX K_MODROOT K_KO K_READY
+# The default kernel is the one PD_KVER named when this started: use_kernel
+# exports PD_KVER, which would make qemu/kernel.sh resolve the kernel of the
+# previous scenario.
+default_kver=${PD_KVER:-}
 kernel_env() { # KEY: prints kernel.sh's variables
 	case $1 in
-	'') bash "$top/qemu/kernel.sh" ;;
+	'') PD_KVER=$default_kver bash "$top/qemu/kernel.sh" ;;
 	6.12)
 		local kv=${PD_KVER_612:-}
 		if [ -z "$kv" ]; then
@@ -190,6 +228,9 @@ use_kernel() { # KEY: sets PD_* for run-guest.sh, vmlinux, ko_dir; 1 on failure
 		env=$(kernel_env "$key") || { fail "kernel ${key:-default} set up (qemu/kernel.sh)"; return 1; }
 		(
 			eval "$env"
+			# mkinitramfs.sh runs qemu/kernel.sh (the default kernel)
+			# unless these come from the environment.
+			export PD_KVER PD_MODROOT
 			ko=$ko_dir
 			if [ -n "$key" ]; then
 				ko=$out_root/../ko/$PD_KVER
@@ -325,7 +366,7 @@ crash_checks() {
 	check "$label: crash $v log has the marker" has "$f.log" "PD-MARKER $marker"
 	check "$label: crash $v task list has the marker process" has "$f.tasks" "comm = \"$marker\\\\000"
 	ncpu=$(grep -cE '^PID: .*CPU: [0-9]+' "$f.bt-a" || true)
-	check "$label: crash $v bt -a shows one stack per CPU (2, got $ncpu)" [ "$ncpu" = 2 ]
+	check "$label: crash $v bt -a shows one stack per CPU ($ncpus, got $ncpu)" [ "$ncpu" = "$ncpus" ]
 	cpu1=$(expect_cpu1 "$s")
 	if [ -n "$cpu1" ]; then
 		check "$label: crash $v mod -s loads pdtest.ko" has "$f.mod" "pdtest"
@@ -550,8 +591,8 @@ rearm_checks() {
 		fi
 	done
 	check "$label: savecore -C still finds an unsaved dump" \
-		"$build/savecore" -C -f "$dir/dump.img"
-	if "$build/savecore" -f "$dir/dump-after-panic.img" "$dir/ref" >"$dir/savecore-ref.out" 2>&1 &&
+		"$build/savecore" -C -f "$(area_of "$dir/dump.img")"
+	if "$build/savecore" -f "$(area_of "$dir/dump-after-panic.img")" "$dir/ref" >"$dir/savecore-ref.out" 2>&1 &&
 		[ -s "$dir/ref/vmcore.0" ]; then
 		pass "$label: savecore of the disk copied right after the panic"
 	else
@@ -588,8 +629,11 @@ disk_size() { case $1 in partial) echo "${PD_PARTIAL_DISK:-512M}" ;; refusals) e
 
 run_scenario() {
 	local spec=$1 s disk=virtio dir marker rc=0 t0=$SECONDS vmcore diskopt=() key='' gs size gargs
-	s=${spec%%:*}
-	case $spec in
+	local base=${spec%%+*} mods='' m
+	part=0 ncpus=2 # globals: part_layout, area_of and crash_checks read them
+	[ "$base" = "$spec" ] || mods=${spec#*+}
+	s=${base%%:*}
+	case $base in
 	*:nvme) disk=nvme diskopt=(-N) ;;
 	*:sata) disk=sata diskopt=(-A) ;;
 	*:*) echo "unknown disk in $spec" >&2; exit 2 ;;
@@ -601,13 +645,31 @@ run_scenario() {
 	[ -z "$key" ] || dir+=-$key
 	[ $disk = virtio ] || dir+=-$disk
 	label=$spec # global: the check lines of this scenario start with it
+	# Modifiers: options for every boot of the guest (diskopt).
+	for m in ${mods//+/ }; do
+		case $m in
+		part) part=1 diskopt+=(-p 2) ;;
+		cpu[1-9] | cpu[1-9][0-9]) ncpus=${m#cpu} diskopt+=(-c "$ncpus") ;;
+		ovmf) diskopt+=(-U) ;;
+		*) echo "unknown modifier +$m in $spec" >&2; exit 2 ;;
+		esac
+		dir+=-$m
+	done
+	if [ "$ncpus" = 1 ] && [ -n "$(expect_cpu1 "$s")" ]; then
+		skip "$label: needs a second CPU (it spins one on CPU 1)"
+		return 0
+	fi
 	use_kernel "$key" || return 0
 	gs=$(guest_of "$s") size=$(disk_size "$s") gargs=$(guest_args "$s")
 	marker=pdm$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 	echo "== $s on $disk, kernel $PD_KVER (marker $marker)"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	truncate -s "$size" "$dir/dump.img"
+	if [ $part = 1 ]; then
+		part_layout "$dir/dump.img" "$size" || { fail "$label: partitioned dump disk made (sfdisk, mkfs.ext2)"; return 0; }
+	else
+		truncate -s "$size" "$dir/dump.img"
+	fi
 	if [ "$s" = refusals ]; then
 		refusals_checks "$dir" "${diskopt[@]}"
 		echo "== $label done in $((SECONDS - t0))s"
@@ -640,6 +702,11 @@ run_scenario() {
 	if [ $ref = 0 ]; then
 		check "$label: guest armed the dump device" has "$log" '^PD-STEP armed'
 	fi
+	[ $part = 0 ] || part_checks "$dir" "$marker"
+	case +$mods+ in
+	*+ovmf+*) check "$label: the guest booted through UEFI (efi: EFI v… by EDK II)" \
+		has "$log" 'efi: EFI v[0-9.]+ by EDK II' ;;
+	esac
 	if has "$log" "Kernel panic - not syncing: .*$(expect_panic "$gs")"; then
 		pass "$label: console shows the panic"
 	else
@@ -673,7 +740,7 @@ run_scenario() {
 		fi
 		[ "$s" != rearm ] || rearm_checks "$dir" "${diskopt[@]}"
 		local t=$SECONDS
-		if "$build/savecore" -f "$dir/dump.img" "$dir/crash" >"$dir/savecore.out" 2>&1; then
+		if "$build/savecore" -f "$(area_of "$dir/dump.img")" "$dir/crash" >"$dir/savecore.out" 2>&1; then
 			pass "$label: savecore extracts the dump ($((SECONDS - t))s)"
 		else
 			fail "$label: savecore extracts the dump"
@@ -763,10 +830,88 @@ run_scenario() {
 	esac
 
 	if [ $keep = 0 ]; then
-		rm -f "$dir/dump.img" "$dir/dump-after-panic.img"
+		rm -f "$dir/dump.img" "$dir/dump-after-panic.img" "$dir"/*.p2 "$dir/p1.img"
 		[ $ref = 0 ] || rm -f "$vmcore"
 	fi
 	echo "== $label done in $((SECONDS - t0))s"
+}
+
+# +part: the dump disk is a GPT disk, 1 MiB of GPT, p1 an ext2 file system
+# of 64 MiB, p2 the dump area (SIZE), p3 32 MiB of a known pattern, the
+# backup GPT; part_layout IMG SIZE makes it and records the layout
+# ($dir/part.layout: p1's, p2's and p3's start and length in sectors) and
+# the checksums of what lies outside p1 and p2 (GPT, p3, backup GPT).
+part_region() { # IMG START_SECTOR NR_SECTORS: the bytes on stdout
+	dd if="$1" bs=1M skip=$(($2 * 512)) count=$(($3 * 512)) \
+		iflag=skip_bytes,count_bytes status=none
+}
+part_outside_md5() { # IMG: checksums of [0, p1) and [end of p2, end of disk)
+	local img=$1 end p1s p1n p2s p2n p3s p3n
+	read -r p1s p1n p2s p2n p3s p3n <"$(dirname "$img")/part.layout"
+	end=$(($(stat -c %s "$img") / 512))
+	echo "head $(part_region "$img" 0 "$p1s" | md5sum | cut -d' ' -f1)"
+	echo "tail $(part_region "$img" $((p2s + p2n)) $((end - p2s - p2n)) | md5sum | cut -d' ' -f1)"
+}
+part_layout() {
+	local img=$1 size=$2 area_mib dir p1s p1n p2s p2n p3s p3n
+	dir=$(dirname "$img")
+	area_mib=$(($(numfmt --from=iec "$size") / 1048576))
+	truncate -s $((1 + 64 + area_mib + 32 + 1))M "$img"
+	sfdisk -q -X gpt "$img" >"$dir/sfdisk.out" 2>&1 <<-EOF || { cat "$dir/sfdisk.out"; return 1; }
+		start=2048, size=64MiB, type=L, name=pdfs
+		size=${area_mib}MiB, type=L, name=pddump
+		size=32MiB, type=L, name=pdpattern
+	EOF
+	sfdisk -d "$img" | awk -F'[=,]' '/start=/ { printf "%d %d ", $2, $4 } END { print "" }' >"$dir/part.layout"
+	read -r p1s p1n p2s p2n p3s p3n <"$dir/part.layout"
+	if [ -z "$p3n" ] || [ $((p1s + p1n)) != "$p2s" ]; then
+		echo "unexpected layout: $(cat "$dir/part.layout")"
+		return 1
+	fi
+	truncate -s $((p1n * 512)) "$dir/p1.img"
+	mkfs.ext2 -q -F -L pdfs "$dir/p1.img" || return 1
+	dd if="$dir/p1.img" of="$img" bs=1M seek=$((p1s * 512)) oflag=seek_bytes conv=notrunc status=none || return 1
+	rm -f "$dir/p1.img"
+	head -c $((p3n * 512)) < <(yes 'panicdump p3: must survive the dump') |
+		dd of="$img" bs=1M seek=$((p3s * 512)) oflag=seek_bytes iflag=fullblock conv=notrunc status=none || return 1
+	part_outside_md5 "$img" >"$dir/part.before"
+	echo "    GPT: p1 $p1s+$p1n (ext2), p2 $p2s+$p2n (dump), p3 $p3s+$p3n (pattern), sectors"
+}
+# After the guest: nothing outside p1 and p2 changed, p1 is what the guest
+# wrote (its checksum as read back in the guest once synced) and holds the
+# guest's file.
+part_checks() {
+	local dir=$1 marker=$2 img=$1/dump.img p1s p1n want got
+	read -r p1s p1n _ <"$dir/part.layout"
+	part_outside_md5 "$img" >"$dir/part.after"
+	check "$label: GPT (sectors 0-$((p1s - 1))) unchanged by the guest and the dump" \
+		[ "$(sed -n 1p "$dir/part.before")" = "$(sed -n 1p "$dir/part.after")" ]
+	check "$label: p3 (pattern) and the backup GPT unchanged" \
+		[ "$(sed -n 2p "$dir/part.before")" = "$(sed -n 2p "$dir/part.after")" ]
+	want=$(awk '/^PD-P1MD5 / { print $2 }' "$dir/console.log" | tr -d '\r')
+	got=$(part_region "$img" "$p1s" "$p1n" | md5sum | cut -d' ' -f1)
+	check "$label: p1 (ext2, mounted in the guest) is exactly what the guest wrote (${want:-no PD-P1MD5 line})" \
+		[ "${want:-none}" = "$got" ]
+	part_region "$img" "$p1s" "$p1n" >"$dir/p1.img"
+	if debugfs -R 'cat /written' "$dir/p1.img" 2>/dev/null | grep -q "before its panic: $marker"; then
+		pass "$label: p1 has the file the guest wrote before the panic"
+	else
+		fail "$label: p1 has the file the guest wrote before the panic"
+	fi
+}
+# The dump area of a dump disk image: the image itself, or with +part a
+# copy of p2's byte range (IMG.p2, sparse).
+area_of() {
+	local img=$1 p2s p2n
+	if [ "$part" = 0 ]; then
+		echo "$img"
+		return
+	fi
+	read -r _ _ p2s p2n _ <"$(dirname "$img")/part.layout"
+	dd if="$img" of="$img.p2" bs=1M skip=$((p2s * 512)) count=$((p2n * 512)) \
+		iflag=skip_bytes,count_bytes conv=sparse status=none
+	truncate -s $((p2n * 512)) "$img.p2"
+	echo "$img.p2"
 }
 
 # makedumpfile on an LZO vmcore: the log, and a refiltered copy that crash
