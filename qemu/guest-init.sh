@@ -325,7 +325,15 @@ mark() {
 	echo "PD-MARKER $MARKER" >/dev/kmsg
 	cp /bin/pd_sleep "/bin/$MARKER" || fail "cp pd_sleep"
 	"/bin/$MARKER" &
-	step "marked $MARKER pid $!"
+	# A panic right after the fork could catch the child before its exec:
+	# wait until the process carries the marker's name.
+	local pid=$! i=0
+	while [ "$(cat /proc/$pid/comm 2>/dev/null)" != "$MARKER" ]; do
+		[ $i -lt 50 ] || fail "marker process $pid never became $MARKER"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	step "marked $MARKER pid $pid"
 }
 
 # pd.quickwd=1: watchdogs that would speak within seconds of a dump that
