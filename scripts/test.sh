@@ -104,7 +104,7 @@ suite fuzz bash tests/fuzz/run.sh
 # on virtio, NVMe and SATA, 6.1 and 6.12, and the device matrix
 # (tests/e2e/run.sh "full"). Of the matrix, here: a dump partition next to
 # a mounted file system on NVMe under UEFI, and 4 vCPUs.
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12"
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial nocomp fault swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then

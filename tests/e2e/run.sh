@@ -15,6 +15,12 @@
 #                        savecore flags it incomplete, the log is whole
 #               lzo      LZO-compressed pages; makedumpfile reads and
 #                        refilters the vmcore
+#               nocomp   pages stored uncompressed (dumpadm --compression
+#                        none); crash and drgn read them
+#               fault    an oops inside the dump (panicdump's testing
+#                        parameter test_fault_after_pages): the machine
+#                        panics again and reboots, savecore saves what was
+#                        written as incomplete, the log is whole
 #               rearm    the dump survives two boots that try to arm again
 #               swap     dumpadm -d swap on the guest's active swap; the
 #                        boot after saves it before swapon, swap works again
@@ -29,8 +35,8 @@
 #                        watchdog speaks during the dump (content_all adds
 #                        256 MiB of random data to make it long)
 #             ("content": the three)
-#             or "all" (the nine panics), "extra" (partial lzo rearm swap
-#             refusals),
+#             or "all" (the nine panics), "extra" (partial lzo nocomp fault
+#             rearm swap refusals),
 #             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
 #             headers in out/ko/KVER), read by the trixie analyzers only;
@@ -81,12 +87,12 @@ for a in "$@"; do
 	--keep) keep=1 ;;
 	--list) list=1 ;;
 	all) scenarios+=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf) ;;
-	extra) scenarios+=(partial lzo rearm swap refusals) ;;
+	extra) scenarios+=(partial lzo nocomp fault rearm swap refusals) ;;
 	content) scenarios+=(content_kernel content_all content_curproc) ;;
 	full) # every scenario, virtio and NVMe, 6.1 and 6.12 (make check-full)
 		for k in '' @6.12; do
 			for d in '' :nvme :sata; do
-				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf partial lzo rearm; do
+				for x in sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf partial lzo nocomp fault rearm; do
 					scenarios+=("$x$k$d")
 				done
 			done
@@ -607,10 +613,13 @@ rearm_checks() {
 
 # Per scenario: the guest's scenario, extra kernel arguments, the dump
 # disk's size.
-guest_of() { case $1 in partial | lzo | rearm) echo sysrq ;; content_*) echo content ;; *) echo "$1" ;; esac; }
+guest_of() { case $1 in partial | lzo | nocomp | fault | rearm) echo sysrq ;; content_*) echo content ;; *) echo "$1" ;; esac; }
 guest_args() {
 	case $1 in
 	partial) echo "pd.content=all pd.fill=${PD_PARTIAL_FILL:-560}" ;;
+	nocomp) echo "pd.compression=none" ;;
+	# A NULL store after 20000 of about 30000 pages.
+	fault) echo "panicdump.test_fault_after_pages=20000" ;;
 	lzo) echo "pd.compression=lzo" ;;
 	# SLUB red zones, poison and alloc/free owners (U) on the object's
 	# cache; the poison check's TAINT_BAD_PAGE (bit 5) panics.
@@ -738,6 +747,17 @@ run_scenario() {
 			check "$label: console says the dump is INCOMPLETE ($size disk)" \
 				has "$log" 'panicdump: dump INCOMPLETE'
 		fi
+		if [ "$s" = fault ]; then
+			# The oops inside the dump, then panic() again and the
+			# reboot (QEMU exits, no timeout: checked above).
+			if sed -n '/panicdump: dumping to/,$p' "$log" | grep -q 'BUG: kernel NULL pointer dereference' &&
+				[ "$(grep -c 'Kernel panic - not syncing' "$log")" -ge 2 ]; then
+				pass "$label: console shows the oops inside the dump and a second panic"
+			else
+				fail "$label: console shows the oops inside the dump and a second panic"
+				excerpt "$log" 30
+			fi
+		fi
 		[ "$s" != rearm ] || rearm_checks "$dir" "${diskopt[@]}"
 		local t=$SECONDS
 		if "$build/savecore" -f "$(area_of "$dir/dump.img")" "$dir/crash" >"$dir/savecore.out" 2>&1; then
@@ -759,12 +779,15 @@ run_scenario() {
 		case $s in
 		sysrq) reboot_savecore "$dir" "$vmcore" "${diskopt[@]}" ;;
 		swap) swap_checks "$dir" "$vmcore" "${diskopt[@]}" ;;
-		partial)
+		partial | fault)
 			check "$label: info.0 says incomplete: yes" has "$dir/crash/info.0" '^incomplete: *yes'
 			sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | head -n 3 || true
 			;;
 		lzo)
 			check "$label: info.0 says compression lzo" has "$dir/crash/info.0" 'lzo'
+			;;
+		nocomp)
+			check "$label: info.0 says compression none" has "$dir/crash/info.0" '^compression: *none'
 			;;
 		rearm)
 			local m1 m2
@@ -777,7 +800,7 @@ run_scenario() {
 	fi
 
 	case $s in
-	partial)
+	partial | fault)
 		# The log section is always whole; crash warns that the dump is
 		# incomplete ("This dumpfile is incomplete", expected) and must
 		# still read the log. Full mode needs the per-CPU areas (runqueues,
@@ -808,6 +831,10 @@ run_scenario() {
 	lzo)
 		crash_checks "$gs" "$dir" "$vmcore" "$marker" "$key"
 		lzo_checks "$dir" "$vmcore" "$marker" "$gs"
+		;;
+	nocomp)
+		crash_checks "$gs" "$dir" "$vmcore" "$marker" "$key"
+		drgn_checks "$gs" "$dir" "$vmcore" "$marker" "$key"
 		;;
 	rearm) ;;
 	swap)
