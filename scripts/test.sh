@@ -99,7 +99,7 @@ e2e() {
 
 stage "fuzz: savecore's parser under libFuzzer (${PD_FUZZ_SECONDS:-60} s)"
 suite fuzz bash tests/fuzz/run.sh
-# The default list keeps this script under about 45 minutes on 2 cores
+# The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio, NVMe and SATA, 6.1 and 6.12, and the device matrix
 # (tests/e2e/run.sh "full"). Of the matrix, here: a dump partition next to
