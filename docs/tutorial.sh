@@ -76,9 +76,9 @@ for s in oops uaf; do
 		die "savecore of $d/dump.img failed"
 done
 o=$out/e2e/oops/var-crash u=$out/e2e/uaf/var-crash
-rip=$(sed -n '/\[exception RIP: /,$ s/^ *RIP: \([0-9a-f]\{16\}\).*/\1/p' "$out/e2e/oops/crash.bt" | head -n1)
+rip=$(sed -n '/\[exception RIP: /,$ s/^ *RIP: \([0-9a-f]\{16\}\).*/\1/p' "$out/e2e/oops/crash.bt" | sed -n 1p)
 [ -n "$rip" ] || die "no exception RIP in the oops dump's bt"
-obj=$(sed -nE 's/.*uaf: freeing 256-byte object at ([0-9a-f]+).*/\1/p' "$out/e2e/uaf/console.log" | head -n1)
+obj=$(sed -nE 's/.*uaf: freeing 256-byte object at ([0-9a-f]+).*/\1/p' "$out/e2e/uaf/console.log" | sed -n 1p)
 [ -n "$obj" ] || die "no freed object address in the uaf console log"
 kver=$PD_KVER
 
@@ -95,7 +95,7 @@ cat >"$out/stack.py" <<'PY'
 print(prog.crashed_thread().stack_trace())
 PY
 drgn_out=$(/usr/bin/python3 -m drgn -c "$o/vmcore.0" -s "$PD_VMLINUX" -s "$ko" "$out/stack.py" 2>&1 |
-	sed "s|$top/||g" | head -n 20)
+	sed -n "s|$top/||g; 1,20p")
 grep -q pdtest_null_store <<<"$drgn_out" || die "drgn: no pdtest_null_store in $drgn_out"
 koff=$(sed -n 's/^kernel offset: //p' "$o/info.0")
 rm -rf "$out/elf"
@@ -141,7 +141,7 @@ With \`kernel.panic_on_oops=1\`, the process \`pd_trigger\` calls the
 driver's ioctl, which stores through a NULL pointer. The console at panic:
 
 \`\`\`
-$(tr -d '\r' <"$out/e2e/oops/console.log" | sed -n '/ioctl PDTEST_IOC_OOPS/,$p' | grep -E 'BUG:|#PF|Oops|RIP: 0010|Kernel panic|panicdump:|Comm: pd_trigger' | head -n 14)
+$(tr -d '\r' <"$out/e2e/oops/console.log" | sed -n '/ioctl PDTEST_IOC_OOPS/,$p' | grep -E 'BUG:|#PF|Oops|RIP: 0010|Kernel panic|panicdump:|Comm: pd_trigger' | sed -n 1,14p)
 \`\`\`
 
 The progress lines and the summary are panicdump's: it wrote the kernel's

@@ -150,7 +150,7 @@ pd_kernel_depmod() {
 
 pd_kernel_headers() {
 	local pkg=linux-headers-$PD_KVER
-	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed'; then
+	if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = 'install ok installed' ]; then
 		return
 	fi
 	pd_log "installing $pkg"

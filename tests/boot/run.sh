@@ -147,13 +147,13 @@ while [ $boots -lt 8 ]; do
 		-device virtio-blk-pci,drive=dump,serial=pddump,addr=0x5 \
 		-device pvpanic-pci,addr=0x6 \
 		</dev/null >>"$console" 2>&1 || rc=$?
-	steps=$(sed -n "/^==== boot $boots\$/,\$p" "$console" | grep -o 'PDBOOT step [0-9]*' | head -n1 || true)
+	steps=$(sed -n "/^==== boot $boots\$/,\$p" "$console" | grep -o 'PDBOOT step [0-9]*' | sed -n 1p || true)
 	log "boot $boots: ${steps:-no step ran}, QEMU exited $rc after $((SECONDS - t))s"
 	if [ $rc = 124 ]; then
 		fail "boot $boots finished within ${boot_tmo}s"
 		break
 	fi
-	if sed -n "/^==== boot $boots\$/,\$p" "$console" | grep -q 'PDBOOT DONE'; then
+	if grep -q 'PDBOOT DONE' <(sed -n "/^==== boot $boots\$/,\$p" "$console"); then
 		done=1
 		break
 	fi

@@ -38,9 +38,9 @@ expect_dis_frame() { case $1 in uaf) echo pdtest_uaf_detect ;; esac; }
 fault_address() {
 	local file=$1 frame=${2:-}
 	if [ -n "$frame" ]; then
-		sed -nE "s/^ *#[0-9]+ \[[0-9a-f]+\] $frame at ([0-9a-f]+).*/\1/p" "$file" | head -n1
+		sed -nE "s/^ *#[0-9]+ \[[0-9a-f]+\] $frame at ([0-9a-f]+).*/\1/p" "$file" | sed -n 1p
 	else
-		sed -n '/\[exception RIP: /,$ s/^ *RIP: \([0-9a-f]\{16\}\).*/\1/p' "$file" | head -n1
+		sed -n '/\[exception RIP: /,$ s/^ *RIP: \([0-9a-f]\{16\}\).*/\1/p' "$file" | sed -n 1p
 	fi
 }
 
@@ -67,7 +67,7 @@ analysis_checks() {
 		# The copy the module was built from (out/ko/KVER for 6.12).
 		local c=$ko/tests/kmod/pdtest.c
 		[ -e "$c" ] || c=$top/tests/kmod/pdtest.c
-		line=$(grep -nF -- "$src" "$c" | head -n1 | cut -d: -f1)
+		line=$(grep -m1 -nF -- "$src" "$c" | cut -d: -f1)
 		frame=$(expect_dis_frame "$s")
 		addr=$(fault_address "$f.bt" "$frame")
 		if [ -z "$addr" ]; then
@@ -78,7 +78,7 @@ analysis_checks() {
 		fi
 	fi
 	if [ "$s" = uaf ]; then
-		obj=$(sed -nE 's/.*uaf: freeing 256-byte object at ([0-9a-f]+).*/\1/p' "$f.log" | head -n1)
+		obj=$(sed -nE 's/.*uaf: freeing 256-byte object at ([0-9a-f]+).*/\1/p' "$f.log" | sed -n 1p)
 		if [ -z "$obj" ]; then
 			fail "$label: crash log names the freed object"
 		else

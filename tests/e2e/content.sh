@@ -85,7 +85,7 @@ content_checks() {
 			else
 				fail "$label: $tag page $i (pid ${pid_of[$tag]}, ${a}) is $want (content $content): crash says $verdict"
 				excerpt "$f.x.rd-$tag-$i" 5
-				grep -i "$a" "$f.out" | head -n 3 | sed 's/^/    /' || true
+				grep -m3 -i "$a" "$f.out" | sed 's/^/    /' || true
 			fi
 		done
 	done
@@ -106,7 +106,7 @@ watchdog_checks() {
 	ms=$(grep -o '[0-9]* ms' <<<"$span" | tail -n1 || true)
 	if grep -qEi "$watchdog_re" <<<"$span"; then
 		fail "$label: no watchdog message between the panic and the end of the dump ($ms)"
-		grep -Ei "$watchdog_re" <<<"$span" | head -n 5 | sed 's/^/    /'
+		grep -m5 -Ei "$watchdog_re" <<<"$span" | sed 's/^/    /'
 	else
 		pass "$label: no watchdog message between the panic and the end of the dump ($ms)"
 	fi

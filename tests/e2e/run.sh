@@ -133,6 +133,10 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name"; fi
 }
 has() { grep -qE -- "$2" "$1" 2>/dev/null; }
+# With pipefail, "producer | grep -q" (or "| head") fails at random: grep
+# exits at the first match and the producer's next write dies of SIGPIPE
+# (status 141). A producer's output is searched as grep -q PAT <(producer)
+# and cut short with sed -n 1,Np, which reads to the end.
 excerpt() { # the lines of a log a failure is about, for the CI output
 	echo "---- $1 (last ${2:-25} lines) ----"
 	tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/    /'
@@ -376,11 +380,11 @@ crash_checks() {
 	cpu1=$(expect_cpu1 "$s")
 	if [ -n "$cpu1" ]; then
 		check "$label: crash $v mod -s loads pdtest.ko" has "$f.mod" "pdtest"
-		if cpu_block "$f.bt-a" 1 | grep -q "$cpu1"; then
+		if grep -q -- "$cpu1" <(cpu_block "$f.bt-a" 1); then
 			pass "$label: crash $v bt -a shows $cpu1 on CPU 1"
 		else
 			fail "$label: crash $v bt -a shows $cpu1 on CPU 1"
-			cpu_block "$f.bt-a" 1 | sed 's/^/    /' | head -30
+			cpu_block "$f.bt-a" 1 | sed -n 's/^/    /; 1,30p'
 		fi
 	fi
 	# ps: crash 8.0.2 cannot list the tasks of Debian's 6.1.0-5x (struct
@@ -445,7 +449,7 @@ drgn_checks() {
 	local s=$1 dir=$2 vmcore=$3 marker=$4 key=$5 args cpu1 pcpu
 	args=("$vmcore" "$vmlinux" --ko "$ko/pdtest.ko" --task "$marker")
 	# The CPU that panicked, from the console's "CPU: N PID: …" line.
-	pcpu=$(sed -n '/Kernel panic - not syncing/,$ s/.*\] CPU: \([0-9]*\) PID:.*/\1/p' "$dir/console.log" | head -n1)
+	pcpu=$(sed -n '/Kernel panic - not syncing/,$ s/.*\] CPU: \([0-9]*\) PID:.*/\1/p' "$dir/console.log" | sed -n 1p)
 	if [ $ref = 1 ] && [ "$pcpu" != 0 ]; then
 		# drgn 0.0.22 finds no registers for CPU > 0 in QEMU's ELF dump.
 		skip "$label: drgn crashed thread (reference dump, panic on CPU $pcpu: drgn 0.0.22 cannot map QEMU's notes)"
@@ -498,7 +502,7 @@ swap_checks() {
 	after=$(awk '/^PD-SWAP header .* after arming/ { print $3 }' "$clog")
 	check "$label: arming left the swap header (bytes 1024..4095) alone" [ "${before:-none}" = "${after:-other}" ]
 	check "$label: the module wrote the header into the boot block" has "$clog" '^PD-SWAP magic PANICDMP'
-	if blkid -p -o value -s TYPE "$dir/dump.img" 2>/dev/null | grep -qx swap; then
+	if grep -qx swap <(blkid -p -o value -s TYPE "$dir/dump.img" 2>/dev/null); then
 		pass "$label: blkid -p still finds swap on the disk after the dump and savecore"
 	else
 		fail "$label: blkid -p still finds swap on the disk after the dump and savecore ($(blkid -p "$dir/dump.img" 2>&1))"
@@ -545,10 +549,10 @@ refusals_checks() {
 	log=$dir/console.txt
 	while IFS='|' read -r name want; do
 		if has "$log" "^PD-REFUSAL $name status 1 bytes unchanged" &&
-			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep -qE -- "$want"; then
+			grep -qE -- "$want" <(sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log"); then
 			pass "$label: $name: refused, nothing changed"
 			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | grep '^dumpadm:' |
-				grep -v 'note:\|warning:' | head -n 1 | cut -c1-200 | sed 's/^/    /'
+				grep -v 'note:\|warning:' | sed -n 1p | cut -c1-200 | sed 's/^/    /'
 		else
 			fail "$label: $name: refused, nothing changed ($(grep -m1 "^PD-REFUSAL $name " "$log" || echo 'not tried'))"
 			sed -n "/^PD-BEGIN refusal $name\$/,/^PD-END refusal $name\$/p" "$log" | sed 's/^/    /'
@@ -588,8 +592,7 @@ rearm_checks() {
 			sed -n '/^PD-BEGIN dumpadm-d/,/^PD-REARM/p' "$log" | sed 's/^/    /'
 		fi
 		if has "$log" '^PD-REARM dumpadm -u status' &&
-			sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log" |
-			grep -q 'unsaved dump'; then
+			grep -q 'unsaved dump' <(sed -n '/^PD-BEGIN dumpadm-u/,/^PD-END dumpadm-u/p' "$log"); then
 			pass "$label: boot $n: dumpadm -u leaves the unsaved dump alone and says so"
 		else
 			fail "$label: boot $n: dumpadm -u leaves the unsaved dump alone and says so"
@@ -735,7 +738,7 @@ run_scenario() {
 	else
 		# Only what panicdump printed after the panic counts (not its
 		# load or arm messages).
-		if sed -n '/Kernel panic - not syncing/,$p' "$log" | grep -q 'panicdump:'; then
+		if grep -q 'panicdump:' <(sed -n '/Kernel panic - not syncing/,$p' "$log"); then
 			pass "$label: console shows panicdump's report"
 			sed -n '/Kernel panic - not syncing/,$p' "$log" | grep 'panicdump:' |
 				tail -n 3 | sed 's/^/    /'
@@ -750,7 +753,7 @@ run_scenario() {
 		if [ "$s" = fault ]; then
 			# The oops inside the dump, then panic() again and the
 			# reboot (QEMU exits, no timeout: checked above).
-			if sed -n '/panicdump: dumping to/,$p' "$log" | grep -q 'BUG: kernel NULL pointer dereference' &&
+			if grep -q 'BUG: kernel NULL pointer dereference' <(sed -n '/panicdump: dumping to/,$p' "$log") &&
 				[ "$(grep -c 'Kernel panic - not syncing' "$log")" -ge 2 ]; then
 				pass "$label: console shows the oops inside the dump and a second panic"
 			else
@@ -781,7 +784,7 @@ run_scenario() {
 		swap) swap_checks "$dir" "$vmcore" "${diskopt[@]}" ;;
 		partial | fault)
 			check "$label: info.0 says incomplete: yes" has "$dir/crash/info.0" '^incomplete: *yes'
-			sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | head -n 3 || true
+			sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | sed -n 1,3p || true
 			;;
 		lzo)
 			check "$label: info.0 says compression lzo" has "$dir/crash/info.0" 'lzo'
@@ -920,7 +923,7 @@ part_checks() {
 	check "$label: p1 (ext2, mounted in the guest) is exactly what the guest wrote (${want:-no PD-P1MD5 line})" \
 		[ "${want:-none}" = "$got" ]
 	part_region "$img" "$p1s" "$p1n" >"$dir/p1.img"
-	if debugfs -R 'cat /written' "$dir/p1.img" 2>/dev/null | grep -q "before its panic: $marker"; then
+	if grep -q "before its panic: $marker" <(debugfs -R 'cat /written' "$dir/p1.img" 2>/dev/null); then
 		pass "$label: p1 has the file the guest wrote before the panic"
 	else
 		fail "$label: p1 has the file the guest wrote before the panic"
@@ -964,7 +967,7 @@ lzo_checks() {
 		pass "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
 	else
 		fail "$label: makedumpfile --dump-dmesg has dmesg.0's last 40 messages up to the panic"
-		echo "$missing" | head -n 5 | sed 's/^/    missing: /'
+		echo "$missing" | sed -n 's/^/    missing: /; 1,5p'
 	fi
 	rc=0
 	makedumpfile -d 31 -l "$vmcore" "$dir/refiltered" >"$dir/makedumpfile-refilter.out" 2>&1 || rc=$?
