@@ -108,17 +108,18 @@ int pd_disk_takeover(struct pd_disk *d)
 	return d->ops->takeover(d);
 }
 
-int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len)
+/* Splits a transfer into the largest requests the device takes. */
+static int pd_disk_rw(struct pd_disk *d, bool write, u64 sector, u8 *p,
+		      u32 len)
 {
-	u8 *p = (u8 *)buf;
 	int ret;
 
-	if (!pd_disk_io_ok(d, sector, buf, len))
+	if (!pd_disk_io_ok(d, sector, p, len))
 		return -EINVAL;
 	while (len) {
 		u32 n = min(len, d->max_xfer);
 
-		ret = d->ops->io(d, true, sector, p, n);
+		ret = d->ops->io(d, write, sector, p, n);
 		if (ret)
 			return ret;
 		sector += n / PD_SECTOR_SIZE;
@@ -128,11 +129,14 @@ int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len)
 	return 0;
 }
 
+int pd_disk_write(struct pd_disk *d, u64 sector, const void *buf, u32 len)
+{
+	return pd_disk_rw(d, true, sector, (u8 *)buf, len);
+}
+
 int pd_disk_read(struct pd_disk *d, u64 sector, void *buf, u32 len)
 {
-	if (!pd_disk_io_ok(d, sector, buf, len) || len > d->max_xfer)
-		return -EINVAL;
-	return d->ops->io(d, false, sector, buf, len);
+	return pd_disk_rw(d, false, sector, buf, len);
 }
 
 int pd_disk_flush(struct pd_disk *d)

@@ -64,7 +64,7 @@ static bool pd_page_is_user_or_cache(struct page *page)
 }
 
 /* Returns how many PFNs from pfn on share the verdict in *dump. */
-static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
+static unsigned long pd_classify(u32 content, unsigned long pfn,
 				 unsigned long end, bool *dump)
 {
 	struct page *page;
@@ -73,7 +73,7 @@ static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
 	*dump = false;
 	if (!pd_page_readable(pfn))
 		return 1;
-	if (ctx->hdr.content == PD_CONTENT_ALL) {
+	if (content == PD_CONTENT_ALL) {
 		*dump = true;
 		return 1;
 	}
@@ -86,6 +86,12 @@ static unsigned long pd_classify(struct pd_ctx *ctx, unsigned long pfn,
 	}
 	*dump = !pd_page_is_user_or_cache(page);
 	return 1;
+}
+
+/* What "kernel" content keeps, for pd_pages.c to write those pages first. */
+unsigned long pd_kernel_run(unsigned long pfn, unsigned long end, bool *kernel)
+{
+	return pd_classify(PD_CONTENT_KERNEL, pfn, end, kernel);
 }
 
 static bool pd_pfn_is_ram(struct pd_ctx *ctx, unsigned long pfn)
@@ -198,7 +204,7 @@ static u64 pd_mark_pages(struct pd_ctx *ctx)
 			unsigned long n, i;
 			bool dump;
 
-			n = pd_classify(ctx, pfn, end, &dump);
+			n = pd_classify(ctx->hdr.content, pfn, end, &dump);
 			for (i = 0; dump && i < n; i++)
 				kdump_bitmap_set(ctx->bitmap2, pfn + i);
 			count += dump ? n : 0;
@@ -285,8 +291,8 @@ static u64 pd_rank(const u8 *bm, unsigned long pfn)
 	return n + hweight8(bm[pfn / 8] & ((1U << (pfn % 8)) - 1));
 }
 
-/* Where the kernel image's descs sit in the table, for pd_write_pages(). */
-static void pd_kernel_image_ranks(struct pd_ctx *ctx, struct pd_image *im)
+/* The kernel image's PFNs and its first desc slot, for pd_write_pages(). */
+static void pd_kernel_image_rank(struct pd_ctx *ctx, struct pd_image *im)
 {
 	im->ka = ctx->kimage_start_pfn;
 	im->kb = ctx->kimage_end_pfn;
@@ -294,8 +300,7 @@ static void pd_kernel_image_ranks(struct pd_ctx *ctx, struct pd_image *im)
 		im->ka = 0;
 		im->kb = 0;
 	}
-	im->rank_a = pd_rank(ctx->bitmap2, im->ka);
-	im->rank_b = im->kb ? pd_rank(ctx->bitmap2, im->kb) : im->rank_a;
+	im->image_rank = pd_rank(ctx->bitmap2, im->ka);
 }
 
 static void pd_image_info(struct pd_ctx *ctx, struct pd_image *im)
@@ -356,17 +361,16 @@ void pd_image_write(struct pd_ctx *ctx)
 	    pd_write_bitmap(ctx, ctx->bitmap2, base + im.layout.off_bitmap2))
 		return;
 
-	pd_kernel_image_ranks(ctx, &im);
+	pd_kernel_image_rank(ctx, &im);
 	pd_write_pages(ctx, &im);
 	pd_stream_finish(ctx, &im.data);
-	pd_stream_finish(ctx, &im.desc);
 	/* After finish, off is where the data actually written ends. */
 	end = im.data.off - base;
 	im.sec->length = end;
 	ctx->hdr.image_bytes = end;
 	pd_progress(ctx, ctx->hdr.dumped_pages, nr_dump, true);
 
-	if (im.data.error || im.desc.error)
+	if (im.data.error || im.desc_error)
 		return;
 	im.info.status = status;
 	if (!pd_write_kdump_header(ctx, &im))

@@ -13,24 +13,23 @@ struct pd_image {
 	struct kdump_layout layout;
 	struct kdump_header_info info;
 	struct pd_stream data;
-	struct pd_stream desc;
 	u64 zero_desc_off;		/* file offset of the shared zero page */
-	u64 done;			/* pages given a desc so far */
-	u64 slot;			/* desc table slot of the next desc */
-	bool in_kernel_image;
+	u64 done;			/* pages written so far */
 
-	/*
-	 * The kernel image's PFNs [ka, kb) are written first so that a dump
-	 * cut short still has what an analyzer needs to start. Their descs
-	 * are slots [rank_a, rank_b) of the table; the bytes they share with
-	 * other pages' descs in the first and last sector are kept (splice)
-	 * to be written again when the rest of the table is.
-	 */
+	/* The slots of the desc table in ctx->desc_buf (pd_pages.c). */
+	u64 win_first, win_count;
+	bool win_dirty;
+	u64 written_lo, written_hi;	/* slots ever filled: [lo, hi) */
+	int desc_error;
+
+	/* The kernel image's PFNs [ka, kb), written first; ka's desc slot. */
 	unsigned long ka, kb;
-	u64 rank_a, rank_b;
+	u64 image_rank;
 };
 
 bool pd_page_readable(unsigned long pfn);
+unsigned long pd_kernel_run(unsigned long pfn, unsigned long end,
+			    bool *kernel);
 void pd_write_pages(struct pd_ctx *ctx, struct pd_image *im);
 
 #endif /* PD_IMAGE_H */

@@ -155,10 +155,6 @@ struct pd_ctx {
 	u8 *page_buf;			/* one page copied out of RAM */
 	char *line_buf;			/* one kernel log line */
 
-	/* Desc-table bytes the kernel image shares with others (pd_pages.c). */
-	u8 splice_head[PD_SECTOR_SIZE];
-	u8 splice_tail[PD_SECTOR_SIZE];
-
 	size_t memory_bytes;		/* everything above, for dumpadm */
 	int io_error;			/* the device failed: stop writing */
 	u64 bytes_written;		/* to the device, this dump */

@@ -3,12 +3,15 @@
  * Pass 2: every page marked in bitmap 2 gets a page_desc, at the slot of
  * its rank, and its data, compressed, in the data area.
  *
- * Readers find a page's desc by its rank, but nothing orders the data,
- * so the kernel image goes first: when the area is too small, what is cut
- * is ordinary memory, and crash can still start and show the log. The
- * table is zeroed first and, once the data area is full, every further
- * page gets an empty desc (offset 0: "not in the dump"), so it never
- * holds stale entries, even when the dump stops half-way.
+ * Readers find a page's desc by its rank, but nothing orders the data, so
+ * what an analyzer needs goes first, in rounds: the kernel image; then,
+ * for content all and curproc, every page "kernel" content keeps; then
+ * the rest. When the area is too small or the dump stops, what is cut is
+ * ordinary or user memory, and crash still opens the dump. The table is
+ * zeroed first and then filled in place a window at a time (read, fill,
+ * write back): a desc still all zero belongs to a page no round has
+ * written yet, so the table never holds stale entries, however early the
+ * dump stops.
  */
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -31,45 +34,90 @@ module_param(test_fault_after_pages, ulong, 0600);
 MODULE_PARM_DESC(test_fault_after_pages,
 		 "testing only: oops in the dump after this many pages (0: off)");
 
-/* The desc-table bytes of [rank_a, rank_b) that share a sector with others. */
-static void pd_splice_bounds(const struct pd_image *im, u64 *head_hi,
-			     u64 *tail_lo)
-{
-	u64 a_lo = im->rank_a * PD_DESC_BYTES, a_hi = im->rank_b * PD_DESC_BYTES;
+#define PD_WIN_SLOTS	(PD_DMA_DESC_BYTES / PD_DESC_BYTES)
 
-	*head_hi = min(round_up(a_lo, (u64)PD_SECTOR_SIZE), a_hi);
-	*tail_lo = max(round_down(a_hi, (u64)PD_SECTOR_SIZE), *head_hi);
+static u64 pd_win_off(const struct pd_image *im, u64 first)
+{
+	return im->sec->offset + im->layout.off_desc + first * PD_DESC_BYTES;
 }
 
-static void pd_copy_overlap(u8 *dst, u64 dst_lo, u64 dst_hi, const void *src,
-			    u64 src_lo, u64 len)
+/* Whole blocks: the table ends on one, and 4 KiB-sector disks need them. */
+static u32 pd_win_bytes(u64 count)
 {
-	u64 lo = max(dst_lo, src_lo), hi = min(dst_hi, src_lo + len);
-
-	if (lo < hi)
-		memcpy(dst + (lo - dst_lo), (const u8 *)src + (lo - src_lo),
-		       hi - lo);
+	return round_up(count * PD_DESC_BYTES, (u64)KDUMP_BLOCK_SIZE);
 }
 
-static void pd_put_desc(struct pd_ctx *ctx, struct pd_image *im, u64 off,
-			u32 size, u32 flags)
+/* Writes the window back if a round filled any of its slots. */
+static int pd_win_flush(struct pd_ctx *ctx, struct pd_image *im)
 {
-	struct kdump_page_desc d = {
-		.offset = off, .size = size, .flags = flags, .page_flags = 0,
-	};
-	u64 at = im->slot * PD_DESC_BYTES, head_hi, tail_lo;
+	int ret;
 
-	if (im->in_kernel_image) {
-		pd_splice_bounds(im, &head_hi, &tail_lo);
-		pd_copy_overlap(ctx->splice_head, im->rank_a * PD_DESC_BYTES,
-				head_hi, &d, at, sizeof(d));
-		pd_copy_overlap(ctx->splice_tail, tail_lo,
-				im->rank_b * PD_DESC_BYTES, &d, at, sizeof(d));
+	if (im->desc_error || !im->win_dirty)
+		return im->desc_error;
+	ret = pd_area_write(ctx, pd_win_off(im, im->win_first), ctx->desc_buf,
+			    pd_win_bytes(im->win_count));
+	if (ret)
+		im->desc_error = ret;
+	im->win_dirty = false;
+	return ret;
+}
+
+static void pd_checkpoint(struct pd_ctx *ctx, struct pd_image *im);
+
+/*
+ * The desc of a slot, its window loaded first if need be; NULL once the
+ * table cannot be written. Windows no round has written to are known to
+ * be zero and are not read.
+ */
+static struct kdump_page_desc *pd_win_desc(struct pd_ctx *ctx,
+					   struct pd_image *im, u64 slot)
+{
+	u64 first;
+	u32 rem;
+	int ret = 0;
+
+	div_u64_rem(slot, PD_WIN_SLOTS, &rem);
+	first = slot - rem;
+
+	if (im->desc_error)
+		return NULL;
+	if (!im->win_count || first != im->win_first) {
+		/* Descs go out with their data and the length that covers it. */
+		if (im->win_dirty)
+			pd_checkpoint(ctx, im);
+		if (im->desc_error)
+			return NULL;
+		im->win_first = first;
+		im->win_count = min_t(u64, PD_WIN_SLOTS,
+				      im->layout.nr_dumpable - first);
+		if (first < im->written_hi &&
+		    first + im->win_count > im->written_lo)
+			ret = pd_area_read(ctx, pd_win_off(im, first),
+					   ctx->desc_buf,
+					   pd_win_bytes(im->win_count));
+		else
+			memset(ctx->desc_buf, 0, pd_win_bytes(im->win_count));
+		if (ret) {
+			im->desc_error = ret;
+			im->win_count = 0;
+			return NULL;
+		}
 	}
-	pd_stream_put(ctx, &im->desc, &d, sizeof(d));
-	im->slot++;
-	if (off)
-		ctx->hdr.dumped_pages++;
+	return (struct kdump_page_desc *)ctx->desc_buf + (slot - first);
+}
+
+static void pd_set_desc(struct pd_ctx *ctx, struct pd_image *im,
+			struct kdump_page_desc *d, u64 slot, u64 off, u32 size,
+			u32 flags)
+{
+	d->offset = off;
+	d->size = size;
+	d->flags = flags;
+	d->page_flags = 0;
+	im->win_dirty = true;
+	im->written_lo = min(im->written_lo, slot);
+	im->written_hi = max(im->written_hi, slot + 1);
+	ctx->hdr.dumped_pages++;
 }
 
 /* Compresses ctx->page_buf into the data stream; 0 when out of room. */
@@ -108,16 +156,13 @@ static u32 pd_compress_page(struct pd_ctx *ctx, struct pd_image *im,
 	return n;
 }
 
+/* Copies one page out, compresses and stores it, and fills its desc. */
 static void pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
-			 unsigned long pfn)
+			 unsigned long pfn, struct kdump_page_desc *d, u64 slot)
 {
 	u64 pos;
 	u32 size, flags;
 
-	if (im->data.error) {
-		pd_put_desc(ctx, im, 0, 0, 0);
-		return;
-	}
 	if (copy_mc_to_kernel(ctx->page_buf, __va(PFN_PHYS(pfn)), PAGE_SIZE)) {
 		/* A memory error: keep the page's place, say it is unreadable. */
 		memset(ctx->page_buf, 0xfd, PAGE_SIZE);
@@ -126,31 +171,67 @@ static void pd_dump_page(struct pd_ctx *ctx, struct pd_image *im,
 	if (!memchr_inv(ctx->page_buf, 0, PAGE_SIZE)) {
 		/* Stored once, as makedumpfile does; readers need the desc. */
 		ctx->hdr.zero_pages++;
-		pd_put_desc(ctx, im, im->zero_desc_off, PAGE_SIZE, 0);
+		pd_set_desc(ctx, im, d, slot, im->zero_desc_off, PAGE_SIZE, 0);
 		return;
 	}
 	pos = pd_stream_pos(&im->data) - im->sec->offset;
 	size = pd_compress_page(ctx, im, &flags);
-	pd_put_desc(ctx, im, size ? pos : 0, size, flags);
+	/* 0: the data area is full; the desc stays "not in the dump". */
+	if (size)
+		pd_set_desc(ctx, im, d, slot, pos, size, flags);
 }
 
 /*
- * Every progress line, make what is on the device a dump savecore can
- * save should this one stop here: whole sectors of descs and data
- * written, and the header's image length where the data ends.
+ * Every progress line and window, make what is on the device a dump
+ * savecore can save should this one stop here: whole sectors of data,
+ * then the descs filled so far, then the header's image length where
+ * the data ends.
  */
 static void pd_checkpoint(struct pd_ctx *ctx, struct pd_image *im)
 {
-	if (pd_stream_sync(ctx, &im->desc) || pd_stream_sync(ctx, &im->data))
+	/* Full (-ENOSPC), the data stream wrote all it held before stopping. */
+	if (pd_stream_sync(ctx, &im->data) && im->data.error != -ENOSPC)
+		return;
+	if (pd_win_flush(ctx, im))
 		return;
 	im->sec->length = im->data.off - im->sec->offset;
 	ctx->hdr.image_bytes = im->sec->length;
 	pd_write_header(ctx);
 }
 
-/* The marked pages of [start, end), in PFN order. */
-static void pd_write_range(struct pd_ctx *ctx, struct pd_image *im,
-			   unsigned long start, unsigned long end)
+static bool pd_stopped(const struct pd_image *im)
+{
+	return im->desc_error || im->data.error;
+}
+
+/* Writes the page at slot unless an earlier round did. */
+static void pd_write_one(struct pd_ctx *ctx, struct pd_image *im,
+			 unsigned long pfn, u64 slot)
+{
+	struct kdump_page_desc *d = pd_win_desc(ctx, im, slot);
+
+	/* Every stored page has a size; an all-zero desc is still to do. */
+	if (!d || d->size)
+		return;
+	if (unlikely(test_fault_after_pages &&
+		     im->done == test_fault_after_pages))
+		*(volatile unsigned long *)NULL = pfn;
+	pd_dump_page(ctx, im, pfn, d, slot);
+	if (!(++im->done % PD_TOUCH_EVERY)) {
+		touch_nmi_watchdog();
+		if (pd_progress(ctx, im->done, im->layout.nr_dumpable, false))
+			pd_checkpoint(ctx, im);
+	}
+}
+
+/*
+ * One round over the marked pages of [start, end), whose first has desc
+ * slot "slot": those not yet written, and with kernel_only only those
+ * "kernel" content keeps.
+ */
+static void pd_round(struct pd_ctx *ctx, struct pd_image *im,
+		     unsigned long start, unsigned long end, u64 slot,
+		     bool kernel_only)
 {
 	unsigned int r;
 
@@ -158,44 +239,29 @@ static void pd_write_range(struct pd_ctx *ctx, struct pd_image *im,
 		unsigned long pfn = max(ctx->ranges[r].start_pfn, start);
 		unsigned long stop = min(ctx->ranges[r].end_pfn, end);
 
-		for (; pfn < stop && !im->desc.error; pfn++) {
-			if (!kdump_bitmap_test(ctx->bitmap2, pfn))
-				continue;
-			if (unlikely(test_fault_after_pages &&
-				     im->done == test_fault_after_pages))
-				*(volatile unsigned long *)NULL = pfn;
-			pd_dump_page(ctx, im, pfn);
-			if (!(++im->done % PD_TOUCH_EVERY)) {
-				touch_nmi_watchdog();
-				if (pd_progress(ctx, im->done,
-						im->layout.nr_dumpable, false))
-					pd_checkpoint(ctx, im);
+		while (pfn < stop && !pd_stopped(im)) {
+			unsigned long n = 1;
+			bool due = true;
+
+			if (kernel_only)
+				n = pd_kernel_run(pfn, stop, &due);
+			for (; n && !pd_stopped(im); n--, pfn++) {
+				if (!kdump_bitmap_test(ctx->bitmap2, pfn))
+					continue;
+				if (due)
+					pd_write_one(ctx, im, pfn, slot);
+				slot++;
 			}
 		}
 	}
-}
-
-/* Writes the kernel image's shared desc bytes and skips over the rest. */
-static void pd_splice_kernel_image(struct pd_ctx *ctx, struct pd_image *im)
-{
-	u64 desc_base = im->sec->offset + im->layout.off_desc;
-	u64 a_lo = im->rank_a * PD_DESC_BYTES, a_hi = im->rank_b * PD_DESC_BYTES;
-	u64 head_hi, tail_lo;
-
-	pd_splice_bounds(im, &head_hi, &tail_lo);
-	pd_stream_put(ctx, &im->desc, ctx->splice_head, head_hi - a_lo);
-	if (tail_lo > head_hi) {
-		pd_stream_seek(ctx, &im->desc, desc_base + tail_lo);
-		pd_stream_put(ctx, &im->desc, ctx->splice_tail, a_hi - tail_lo);
-	}
-	im->slot = im->rank_b;
+	pd_checkpoint(ctx, im);
 }
 
 void pd_write_pages(struct pd_ctx *ctx, struct pd_image *im)
 {
 	u64 desc_base = im->sec->offset + im->layout.off_desc;
 	u64 desc_end = im->sec->offset + im->layout.off_data;
-	bool first = im->rank_b > im->rank_a;
+	struct pd_stream zero;
 
 	pd_stream_init(&im->data, ctx->data_buf, PD_DMA_DATA_BYTES,
 		       im->sec->offset + im->layout.off_data,
@@ -208,39 +274,16 @@ void pd_write_pages(struct pd_ctx *ctx, struct pd_image *im)
 	 * A dump that dies half-way (a second fault, power) must not leave
 	 * an earlier dump's descs in the slots it never reached.
 	 */
-	pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES, desc_base,
+	pd_stream_init(&zero, ctx->desc_buf, PD_DMA_DESC_BYTES, desc_base,
 		       desc_end);
-	pd_stream_zero(ctx, &im->desc, im->layout.nr_dumpable * PD_DESC_BYTES);
-	if (pd_stream_finish(ctx, &im->desc))
-		return;
+	pd_stream_zero(ctx, &zero, im->layout.nr_dumpable * PD_DESC_BYTES);
+	im->desc_error = pd_stream_finish(ctx, &zero);
+	im->written_lo = U64_MAX;
+	im->written_hi = 0;
 
-	if (first) {
-		u64 a_lo = im->rank_a * PD_DESC_BYTES;
-
-		pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES,
-			       desc_base + round_down(a_lo, (u64)PD_SECTOR_SIZE),
-			       desc_end);
-		/* Other pages' slots: written again after the splice. */
-		pd_stream_zero(ctx, &im->desc, a_lo % PD_SECTOR_SIZE);
-		im->slot = im->rank_a;
-		im->in_kernel_image = true;
-		pd_write_range(ctx, im, im->ka, im->kb);
-		im->in_kernel_image = false;
-		pd_stream_finish(ctx, &im->desc);
-		if (im->desc.error)
-			return;
-		/* From here on, a dump that stops still has the whole image. */
-		pd_checkpoint(ctx, im);
-	}
-
-	pd_stream_init(&im->desc, ctx->desc_buf, PD_DMA_DESC_BYTES, desc_base,
-		       desc_end);
-	im->slot = 0;
-	if (!first) {
-		pd_write_range(ctx, im, 0, ULONG_MAX);
-		return;
-	}
-	pd_write_range(ctx, im, 0, im->ka);
-	pd_splice_kernel_image(ctx, im);
-	pd_write_range(ctx, im, im->kb, ULONG_MAX);
+	if (im->kb > im->ka)
+		pd_round(ctx, im, im->ka, im->kb, im->image_rank, false);
+	if (ctx->hdr.content != PD_CONTENT_KERNEL)
+		pd_round(ctx, im, 0, ULONG_MAX, 0, true);
+	pd_round(ctx, im, 0, ULONG_MAX, 0, false);
 }

@@ -65,6 +65,11 @@ static int pd_stream_flush(struct pd_ctx *ctx, struct pd_stream *s)
 	if (!whole)
 		return 0;
 	if (s->off + whole > s->limit) {
+		/* What fits still goes out: descs may point at it already. */
+		whole = s->limit > s->off ?
+			round_down(s->limit - s->off, PD_SECTOR_SIZE) : 0;
+		if (whole && !pd_area_write(ctx, s->off, s->buf, whole))
+			s->off += whole;
 		s->error = -ENOSPC;
 		return -ENOSPC;
 	}
@@ -111,21 +116,6 @@ int pd_stream_zero(struct pd_ctx *ctx, struct pd_stream *s, size_t len)
 	return s->error;
 }
 
-/* Room for len bytes written in place (compressor output), or NULL. */
-void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len)
-{
-	if (len > s->cap - PD_SECTOR_SIZE)
-		return NULL;
-	if (s->cap - s->fill < len && pd_stream_flush(ctx, s))
-		return NULL;
-	return s->error ? NULL : s->buf + s->fill;
-}
-
-void pd_stream_commit(struct pd_stream *s, u32 len)
-{
-	s->fill += len;
-}
-
 /* Pads the last sector with zeros and writes everything left. */
 int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s)
 {
@@ -134,6 +124,30 @@ int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s)
 	memset(s->buf + s->fill, 0, pad);
 	s->fill += pad;
 	return pd_stream_flush(ctx, s);
+}
+
+/* Room for len bytes written in place (compressor output), or NULL. */
+void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len)
+{
+	if (len > s->cap - PD_SECTOR_SIZE)
+		return NULL;
+	if (!s->error && s->off + s->fill + len > s->limit) {
+		/*
+		 * The region is full: what it holds goes out whole, so that
+		 * every page given a desc so far has its data on the device.
+		 */
+		if (!pd_stream_finish(ctx, s))
+			s->error = -ENOSPC;
+		return NULL;
+	}
+	if (s->cap - s->fill < len && pd_stream_flush(ctx, s))
+		return NULL;
+	return s->error ? NULL : s->buf + s->fill;
+}
+
+void pd_stream_commit(struct pd_stream *s, u32 len)
+{
+	s->fill += len;
 }
 
 /* Moves a stream holding only whole sectors to another sector. */
