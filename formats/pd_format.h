@@ -60,6 +60,14 @@ enum pd_section_type {
  */
 #define PD_COMPAT_SWAP		(1ULL << 0)
 
+/*
+ * pd_header.compat_features. ERROR: the module that wrote this header
+ * fills pd_header.error (struct pd_dump_error) with the first error of
+ * the dump, if any. Readers that do not know the bit ignore the field,
+ * which older modules leave zero.
+ */
+#define PD_COMPAT_ERROR		(1ULL << 1)
+
 /* The swap header page (x86-64: PAGE_SIZE = PD_BLOCK_SIZE). */
 #define PD_SWAP_BOOTBITS	1024U	/* union swap_header.info.bootbits */
 #define PD_SWAP_MAGIC		"SWAPSPACE2"
@@ -91,6 +99,45 @@ struct pd_section {
 	uint32_t reserved;
 };
 PD_STATIC_ASSERT(sizeof(struct pd_section) == 40, "pd_section size");
+
+/* Where in the dump an error happened (pd_dump_error.stage). */
+enum pd_dump_stage {
+	PD_STAGE_NONE = 0,
+	PD_STAGE_TAKEOVER = 1,	/* resetting the controller, setting up queues */
+	PD_STAGE_IDENTITY = 2,	/* reading back the armed header's nonce */
+	PD_STAGE_LOG = 3,	/* writing the LOG section */
+	PD_STAGE_HEADER = 4,	/* writing a header copy */
+	PD_STAGE_IMAGE = 5,	/* the image's metadata: kdump header, bitmaps */
+	PD_STAGE_ROUND = 6,	/* the image's pages, round pd_dump_error.round */
+};
+
+/* What went wrong (pd_dump_error.kind). */
+enum pd_dump_error_kind {
+	PD_ERR_NONE = 0,
+	PD_ERR_IO = 1,		/* the device failed a request (status) */
+	PD_ERR_TIMEOUT = 2,	/* the device did not complete in time */
+	PD_ERR_NOSPC = 3,	/* the area was full */
+	PD_ERR_NOT_OURS = 4,	/* the device lacks the armed header's nonce */
+	PD_ERR_FAULT = 5,	/* an oops inside the dump */
+	PD_ERR_INVAL = 6,	/* a request the writer refused (a bug) */
+};
+
+/*
+ * The first error of a dump, set where it happened; later errors never
+ * overwrite it. sector is the disk sector (512-byte units) of the failed
+ * request, pages the number of pages stored when it happened.
+ */
+struct pd_dump_error {
+	uint32_t kind;		/* enum pd_dump_error_kind */
+	uint32_t stage;		/* enum pd_dump_stage */
+	uint32_t round;		/* image round, 1-based, for PD_STAGE_ROUND */
+	int32_t err;		/* negative errno */
+	uint32_t status;	/* controller status (NVMe SCT/SC, virtio, AHCI TFD) */
+	uint32_t reserved;
+	uint64_t sector;	/* PD_ERR_IO, PD_ERR_TIMEOUT: the request's */
+	uint64_t pages;		/* pages stored when it happened */
+};
+PD_STATIC_ASSERT(sizeof(struct pd_dump_error) == 40, "pd_dump_error size");
 
 struct pd_header {
 	char magic[PD_MAGIC_LEN];	/* PD_MAGIC, no NUL */
@@ -124,7 +171,8 @@ struct pd_header {
 	char reserved1[7];
 	char panic_string[256];		/* NUL-terminated */
 	struct pd_section sections[PD_MAX_SECTIONS];
-	uint8_t reserved2[188];
+	struct pd_dump_error error;	/* PD_COMPAT_ERROR */
+	uint8_t reserved2[148];
 	uint32_t header_crc32c;		/* over every byte before it */
 };
 PD_STATIC_ASSERT(sizeof(struct pd_header) == PD_HEADER_SIZE, "pd_header size");
