@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The order of a dump: nothing before the device proves to be the one
+ * armed; the log before anything else, so that a dump cut short still
+ * has it; the header as DUMPING once the log is out; the image; the
+ * header as COMPLETE. Each step files its errors under its stage.
+ */
+#include "pd_dump.h"
+#include "pd_image.h"
+
+void pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
+		  const struct pd_area_ops *ops, void *area_priv,
+		  u32 block_size)
+{
+	memset(d, 0, sizeof(*d));
+	d->hdr = hdr;
+	pd_errors_init(&d->errors, hdr);
+	pd_area_init(&d->area, ops, area_priv, hdr->area_size, block_size,
+		     &d->errors);
+}
+
+size_t pd_dump_state_bytes(void)
+{
+	return sizeof(struct pd_dump) + sizeof(struct pd_image);
+}
+
+int pd_dump_run(struct pd_dump *d)
+{
+	struct pd_header *h = d->hdr;
+	struct pd_header_io hio = { &d->area, h, d->buf.header_block };
+	struct pd_section *log = pd_header_section(h, PD_SECT_LOG);
+
+	if (!pd_area_block_ok(d->area.block_size)) {
+		pd_error_set(&d->errors, PD_ERR_INVAL, -EINVAL, 0, 0);
+		return -EINVAL;
+	}
+	d->errors.stage = PD_STAGE_IDENTITY;
+	if (!pd_header_on_device_is_ours(&hio))
+		return h->error.err ? h->error.err : -ENODEV;
+
+	h->state = PD_STATE_DUMPING;
+	d->errors.stage = PD_STAGE_LOG;
+	if (log)
+		pd_log_section_write(&d->area, log, &d->log, d->buf.meta,
+				     d->buf.meta_bytes);
+	if (pd_header_write(&hio))
+		return d->area.error;
+
+	pd_image_write(d, &hio);
+	if (d->hooks.elapsed_ms)
+		h->dump_msecs = d->hooks.elapsed_ms(d->hooks.priv);
+	h->state = PD_STATE_COMPLETE;
+	if (pd_header_write(&hio))
+		h->dump_flags |= PD_DUMP_F_INCOMPLETE;
+	return 0;
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+// An independent reader of kdump-compressed files for the tests: walks
+// bitmap 2 and the desc table once and hands each dumped page to a
+// callback, decompressed (zstd, LZO or raw). It shares no code with
+// savecore, so that the two can check each other.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pdtest {
+
+struct KdumpPage {
+	uint64_t pfn;
+	bool present;			// the desc was written (offset != 0)
+	std::vector<uint8_t> data;	// 4096 bytes when present
+};
+
+struct KdumpFileInfo {
+	uint64_t max_mapnr = 0;
+	uint64_t nr_dumped = 0;		// set bits of bitmap 2
+	uint32_t status = 0;		// disk_dump_header.status
+};
+
+// Calls fn for every PFN set in bitmap 2, in PFN order. Throws
+// std::runtime_error naming what is wrong when the file is malformed.
+KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
+			       const std::function<void(const KdumpPage &)> &fn);
+
+} // namespace pdtest
