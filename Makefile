@@ -90,8 +90,10 @@ install: tools
 	install -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/panicdump.conf
 	install -m 0644 systemd/modprobe.conf $(DESTDIR)$(MODPROBEDIR)/panicdump.conf
 	rm -rf $(DESTDIR)$(DKMSDIR)
-	install -d $(DESTDIR)$(DKMSDIR)/capture $(DESTDIR)$(DKMSDIR)/formats
-	install -m 0644 $(wildcard capture/*.c capture/*.h) $(DESTDIR)$(DKMSDIR)/capture/
+	install -d $(DESTDIR)$(DKMSDIR)/capture/core $(DESTDIR)$(DKMSDIR)/capture/kernel \
+		$(DESTDIR)$(DKMSDIR)/formats
+	install -m 0644 $(wildcard capture/core/*.c capture/core/*.h) $(DESTDIR)$(DKMSDIR)/capture/core/
+	install -m 0644 $(wildcard capture/kernel/*.c capture/kernel/*.h) $(DESTDIR)$(DKMSDIR)/capture/kernel/
 	install -m 0644 $(wildcard formats/*.c formats/*.h) $(DESTDIR)$(DKMSDIR)/formats/
 	sed '/pdtest/d' Kbuild >$(DESTDIR)$(DKMSDIR)/Kbuild
 	install -m 0644 dkms.mk $(DESTDIR)$(DKMSDIR)/Makefile

@@ -54,3 +54,12 @@ int pd_dump_run(struct pd_dump *d)
 		h->dump_flags |= PD_DUMP_F_INCOMPLETE;
 	return 0;
 }
+
+void pd_dump_fault(struct pd_dump *d)
+{
+	struct pd_header_io hio = { &d->area, d->hdr, d->buf.header_block };
+
+	pd_error_set(&d->errors, PD_ERR_FAULT, -EFAULT, 0, 0);
+	if (!d->area.error && d->hdr->state == PD_STATE_DUMPING)
+		pd_header_write(&hio);
+}

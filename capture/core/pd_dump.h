@@ -78,6 +78,12 @@ void pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
  */
 int pd_dump_run(struct pd_dump *d);
 
+/*
+ * An oops inside the dump: records it and, unless the device failed
+ * already, writes the header once more so that the record reaches it.
+ */
+void pd_dump_fault(struct pd_dump *d);
+
 /* The memory a dump's core state needs beyond the buffers, for accounting. */
 size_t pd_dump_state_bytes(void);
 

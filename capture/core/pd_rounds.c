@@ -63,21 +63,26 @@ static int pd_win_flush(struct pd_image *im)
 /*
  * Every progress line and window, make what is on the device a dump
  * savecore can save should this one stop here: the data put so far,
- * then the descs that point into it, then the header's image length.
+ * then the header's image length that covers it, then the descs that
+ * point into it. In that order a stop between any two writes leaves no
+ * desc pointing past the image length on the device.
  */
 static void pd_checkpoint(struct pd_image *im)
 {
 	/* Full (-ENOSPC), the data stream wrote all it held before stopping. */
 	if (pd_stream_sync(&im->data) && im->data.error != -ENOSPC)
 		return;
-	if (pd_win_flush(im))
+	if (im->stop)
 		return;
 	im->sec->length = pd_stream_pos(&im->data) - im->sec->offset;
 	if (im->data.error)
 		im->sec->length = im->data.off - im->sec->offset;
 	im->d->hdr->image_bytes = im->sec->length;
-	if (pd_header_write(im->hio))
+	if (pd_header_write(im->hio)) {
 		pd_rounds_stop(im, im->d->area.error);
+		return;
+	}
+	pd_win_flush(im);
 }
 
 /*

@@ -46,6 +46,18 @@ void default_config(WriterRun &w, uint32_t block_size, uint32_t content,
 	w.c.progress_every = 3;
 }
 
+void small_config(WriterRun &w, uint32_t block_size, uint32_t content,
+		  uint32_t compression)
+{
+	default_config(w, block_size, content, compression);
+	w.ranges = { { 1, 1000 }, { 1024, 4096 } };
+	w.c.area_size = 12ULL << 20;
+	w.c.kimage_start_pfn = 1024;
+	w.c.kimage_end_pfn = 1024 + 128;
+	w.c.nr_log_lines = 200;
+	w.c.progress_every = 1;
+}
+
 void run_writer(WriterRun &w)
 {
 	w.c.ranges = w.ranges.data();

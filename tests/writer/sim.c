@@ -54,6 +54,9 @@ static int sim_write(void *priv, uint64_t off, const void *buf, uint32_t len,
 	uint64_t n = ++s->r->writes;
 	int ret = sim_check(s, off, len, f);
 
+	if (getenv("PD_SIM_TRACE"))
+		fprintf(stderr, "write %llu: off %#llx len %u\n",
+			(unsigned long long)n, (unsigned long long)off, len);
 	if (ret)
 		return ret;
 	if (s->cut)

@@ -84,7 +84,10 @@ void pd_sim_page_bytes(const struct pd_sim_config *c, uint64_t pfn,
 /* Line i of the simulated log, with its newline; returns its length. */
 size_t pd_sim_log_line(uint32_t i, char *buf, size_t cap);
 
-/* Writes the ARMED header, runs the writer, returns what happened. */
+/*
+ * Writes the ARMED header, runs the writer, returns what happened.
+ * PD_SIM_TRACE=1 in the environment prints every write on stderr.
+ */
 int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r);
 void pd_sim_free(struct pd_sim_result *r);
 

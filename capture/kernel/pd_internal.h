@@ -2,7 +2,7 @@
 /*
  * panicdump capture module: state shared by its files.
  *
- * Everything reachable from struct pd_ctx is allocated and checked at arm
+ * Everything reachable from struct pd_armed is allocated and checked at arm
  * time. The panic path only reads it, writes its own buffers, touches MMIO
  * and struct page, takes no lock and allocates nothing.
  */
@@ -17,6 +17,7 @@
 #include "pd_format.h"
 #include "pd_ioctl.h"
 #include "kdump_format.h"
+#include "pd_dump.h"
 
 #define PD_MAX_RAM_RANGES	128
 /* Time allowed for one request or reset before the device is given up. */
@@ -24,16 +25,12 @@
 #define PD_RESET_TIMEOUT_NS	(2ULL * NSEC_PER_SEC)
 
 /* Buffers shared by every backend, after the backend's queue memory. */
+#define PD_DMA_HEADER_BYTES	PD_BLOCK_SIZE
 #define PD_DMA_META_BYTES	(64U << 10)
 #define PD_DMA_DESC_BYTES	(48U * KDUMP_DESC_SECTOR_GROUP_BYTES)
 #define PD_DMA_DATA_BYTES	(256U << 10)
-#define PD_DMA_SHARED_BYTES	(PD_DMA_META_BYTES + PD_DMA_DESC_BYTES + \
-				 PD_DMA_DATA_BYTES)
-
-struct pd_ram_range {
-	unsigned long start_pfn;
-	unsigned long end_pfn;		/* exclusive */
-};
+#define PD_DMA_SHARED_BYTES	(PD_DMA_HEADER_BYTES + PD_DMA_META_BYTES + \
+				 PD_DMA_DESC_BYTES + PD_DMA_DATA_BYTES)
 
 /* virtio-blk (virtio-pci modern) registers and queue state. */
 struct pd_virtio {
@@ -108,6 +105,10 @@ struct pd_disk {
 	size_t dma_bytes;
 	u64 dma_dev_base;		/* what the device sees at dma_cpu */
 
+	/* The last failed request, for the dump's error record. */
+	u64 fault_sector;
+	u32 fault_status;
+
 	union {
 		struct pd_virtio vio;
 		struct pd_nvme nvme;
@@ -115,54 +116,61 @@ struct pd_disk {
 	};
 };
 
-/* A sequential writer into one region of the dump area. */
-struct pd_stream {
+/* The ELF notes: PRSTATUS of each CPU from its crash_notes slot, VMCOREINFO. */
+struct pd_notes {
 	u8 *buf;
-	u32 cap;			/* multiple of PD_SECTOR_SIZE */
-	u32 fill;
-	u64 off;			/* area offset of buf[0] */
-	u64 limit;			/* first area offset it may not write */
-	int error;			/* sticky: first failure */
+	size_t cap;
+	u32 nr_cpus;
+	const u64 *crash_notes;		/* phys address by CPU id, 0: none */
 };
 
-struct pd_ctx {
-	struct pd_arm_request req;	/* as dumpadm passed it */
-	struct pd_header hdr;		/* what is on the device */
+/* What the panicking process maps (content curproc), a bit per PFN. */
+struct pd_curproc {
+	u8 *bitmap;			/* NULL unless content is curproc */
+	size_t bytes;
+};
 
-	struct pd_disk disk;
-	u8 *meta_buf;			/* inside the coherent allocation */
-	u8 *desc_buf;
-	u8 *data_buf;
-
-	struct pd_ram_range ranges[PD_MAX_RAM_RANGES];
-	unsigned int nr_ranges;
-	unsigned long max_pfn;		/* highest RAM PFN + 1 */
-	unsigned long kimage_start_pfn;	/* the kernel image, [start, end) */
-	unsigned long kimage_end_pfn;
-	unsigned long ram_pages;
-
-	u8 *bitmap2;			/* dumped pages; bitmap 1 is generated */
-	size_t bitmap_bytes;
-
-	u8 *notes;			/* PRSTATUS per CPU, then VMCOREINFO */
-	size_t notes_cap;
-
+/* The compressor's workspace, prepared at arm time. */
+struct pd_compress {
+	u32 compression;		/* enum pd_compression */
 	void *zstd_wksp;
 	size_t zstd_wksp_size;
 	zstd_cctx *cctx;
 	zstd_parameters zparams;
 	void *lzo_wksp;
-	u8 *page_buf;			/* one page copied out of RAM */
+};
+
+/*
+ * An armed dump: what dumpadm asked for and everything the panic path
+ * will use, allocated and checked by pd_arm(). Each part of the module
+ * is handed the member it works on.
+ */
+struct pd_armed {
+	struct pd_arm_request req;	/* as dumpadm passed it */
+	struct pd_header hdr;		/* what is on the device */
+
+	struct pd_disk disk;
+	struct pd_dump_buffers buf;	/* inside the disk's DMA memory */
+
+	struct pd_ram_range ranges[PD_MAX_RAM_RANGES];
+	unsigned int nr_ranges;
+	u64 max_pfn;			/* highest RAM PFN + 1 */
+	u64 kimage_start_pfn;		/* the kernel image, [start, end) */
+	u64 kimage_end_pfn;
+	u64 ram_pages;
+
+	struct pd_notes notes;
+	struct pd_curproc curproc;
+	struct pd_compress comp;
 	char *line_buf;			/* one kernel log line */
+	struct pd_dump *dump;		/* the core's state, filled at panic */
 
 	size_t memory_bytes;		/* everything above, for dumpadm */
-	int io_error;			/* the device failed: stop writing */
-	u64 bytes_written;		/* to the device, this dump */
 };
 
 /* pd_arm.c */
-struct pd_ctx *pd_arm(const struct pd_arm_request *req);
-void pd_disarm(struct pd_ctx *ctx);
+struct pd_armed *pd_arm(const struct pd_arm_request *req);
+void pd_disarm(struct pd_armed *armed);
 
 /* pd_disk.c */
 int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
@@ -183,48 +191,38 @@ extern const struct pd_disk_ops pd_virtio_ops;
 extern const struct pd_disk_ops pd_nvme_ops;
 extern const struct pd_disk_ops pd_ahci_ops;
 
-/* pd_stream.c */
-void pd_stream_init(struct pd_stream *s, u8 *buf, u32 cap, u64 off,
-		    u64 limit);
-int pd_stream_put(struct pd_ctx *ctx, struct pd_stream *s, const void *p,
-		  size_t len);
-int pd_stream_zero(struct pd_ctx *ctx, struct pd_stream *s, size_t len);
-void *pd_stream_reserve(struct pd_ctx *ctx, struct pd_stream *s, u32 len);
-void pd_stream_commit(struct pd_stream *s, u32 len);
-int pd_stream_finish(struct pd_ctx *ctx, struct pd_stream *s);
-int pd_stream_seek(struct pd_ctx *ctx, struct pd_stream *s, u64 off);
-int pd_stream_sync(struct pd_ctx *ctx, struct pd_stream *s);
-
-static inline u64 pd_stream_pos(const struct pd_stream *s)
-{
-	return s->off + s->fill;
-}
-
-/* dumpadm -d swap: the ARMED header into the swap header page (arm time). */
+/* pd_swap.c: dumpadm -d swap: the ARMED header into the swap header page. */
 int pd_swap_write_header(const struct pd_arm_request *req);
 
-int pd_area_write(struct pd_ctx *ctx, u64 area_off, const void *buf, u32 len);
-int pd_area_read(struct pd_ctx *ctx, u64 area_off, void *buf, u32 len);
-
 /* pd_regs.c */
-void pd_regs_save_panic_cpu(struct pd_ctx *ctx);
-size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
+void pd_regs_save_panic_cpu(const struct pd_notes *n);
+size_t pd_notes_build(struct pd_notes *n, u64 *vmcoreinfo_text_off,
 		      u64 *vmcoreinfo_size);
 size_t pd_notes_capacity(u32 nr_cpus);
 
-/* pd_log.c */
-size_t pd_log_line_max(void);
-void pd_log_write(struct pd_ctx *ctx);
+/* pd_memory.c: the page source, from struct page and the direct map */
+void pd_memory_source(struct pd_armed *armed, struct pd_page_source *src);
+void pd_memory_mark_curproc(struct pd_armed *armed);
 
-/* pd_image.c */
-void pd_image_write(struct pd_ctx *ctx);
+/* pd_kmsg.c: the log source, the printk ring buffer */
+void pd_kmsg_source(struct pd_log_source *log, char *line, size_t line_max);
+size_t pd_kmsg_line_max(void);
+
+/* pd_compress.c */
+int pd_compress_arm(struct pd_compress *c, const struct pd_header *h,
+		    size_t *memory_bytes);
+void pd_compress_disarm(struct pd_compress *c);
+void pd_compress_setup(struct pd_compress *c, struct pd_compressor *out);
+
+/* pd_capture.c: one dump, from the panic notifier */
+void pd_capture(struct pd_armed *armed, const char *msg);
+bool pd_capture_fault(struct pd_armed *armed);
 
 /* pd_panic.c */
 int pd_panic_register(void);
 void pd_panic_unregister(void);
-struct pd_ctx *pd_active_ctx(void);
-void pd_set_active_ctx(struct pd_ctx *ctx);
-bool pd_progress(struct pd_ctx *ctx, u64 done, u64 total, bool force);
-int pd_write_header(struct pd_ctx *ctx);
+struct pd_armed *pd_active(void);
+void pd_set_active(struct pd_armed *armed);
+bool pd_panic_started(void);
 
 #endif /* PD_INTERNAL_H */

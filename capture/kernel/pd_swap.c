@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * dumpadm -d swap: the dump area is an active swap partition. The kernel
  * refuses userspace writes to active swap (ETXTBSY), and may have data in
@@ -33,17 +34,17 @@ static int pd_swap_check_file(struct file *file,
 	struct block_device *bdev;
 
 	if (!S_ISBLK(file_inode(file)->i_mode)) {
-		pr_err("panicdump: swap_fd is not a block device\n");
+		pr_err("swap_fd is not a block device\n");
 		return -ENOTBLK;
 	}
 	if (!IS_SWAPFILE(inode)) {
-		pr_err("panicdump: swap_fd is not active swap\n");
+		pr_err("swap_fd is not active swap\n");
 		return -EINVAL;
 	}
 	bdev = I_BDEV(inode);
 	if (bdev->bd_start_sect != req->start_sector ||
 	    bdev_nr_sectors(bdev) < req->nr_sectors) {
-		pr_err("panicdump: swap_fd is sectors %llu+%llu, expected the area %llu+%llu\n",
+		pr_err("swap_fd is sectors %llu+%llu, expected the area %llu+%llu\n",
 		       (u64)bdev->bd_start_sect, (u64)bdev_nr_sectors(bdev),
 		       req->start_sector, req->nr_sectors);
 		return -EINVAL;
@@ -61,7 +62,7 @@ int pd_swap_write_header(const struct pd_arm_request *req)
 
 	file = fget(req->swap_fd);
 	if (!file) {
-		pr_err("panicdump: swap_fd %d is not an open file\n",
+		pr_err("swap_fd %d is not an open file\n",
 		       req->swap_fd);
 		return -EBADF;
 	}
@@ -72,14 +73,14 @@ int pd_swap_write_header(const struct pd_arm_request *req)
 	folio = read_mapping_folio(mapping, 0, NULL);
 	if (IS_ERR(folio)) {
 		ret = PTR_ERR(folio);
-		pr_err("panicdump: cannot read the swap header (%d)\n", ret);
+		pr_err("cannot read the swap header (%d)\n", ret);
 		goto out;
 	}
 	folio_lock(folio);
 	p = kmap_local_folio(folio, 0);
 	if (memcmp(p + PD_SWAP_MAGIC_OFFSET, PD_SWAP_MAGIC,
 		   PD_SWAP_MAGIC_LEN)) {
-		pr_err("panicdump: no %s signature at byte %u of the swap area\n",
+		pr_err("no %s signature at byte %u of the swap area\n",
 		       PD_SWAP_MAGIC, PD_SWAP_MAGIC_OFFSET);
 		ret = -EINVAL;
 	} else {
@@ -95,7 +96,7 @@ int pd_swap_write_header(const struct pd_arm_request *req)
 	if (!ret)
 		ret = blkdev_issue_flush(I_BDEV(mapping->host));
 	if (ret)
-		pr_err("panicdump: writing the header to the swap area failed (%d)\n",
+		pr_err("writing the header to the swap area failed (%d)\n",
 		       ret);
 out:
 	fput(file);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * The dump disk, whatever controller drives it: picks the backend from
  * the PCI function, owns the one coherent allocation (the backend's queues
@@ -57,6 +58,19 @@ int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 	ret = ops->arm(d, req);
 	if (ret)
 		return ret;
+	/* The writer's streams write whole blocks of this size, at most 4 KiB. */
+	if (!is_power_of_2(d->lba_size) || d->lba_size < PD_SECTOR_SIZE ||
+	    d->lba_size > PD_BLOCK_SIZE) {
+		pci_err(pdev, "panicdump: %u-byte logical blocks: expected 512..4096\n",
+			d->lba_size);
+		return -EINVAL;
+	}
+	if (d->max_xfer < d->lba_size) {
+		pci_err(pdev, "panicdump: largest transfer %u bytes is below one %u-byte block\n",
+			d->max_xfer, d->lba_size);
+		return -EINVAL;
+	}
+	d->max_xfer = round_down(d->max_xfer, d->lba_size);
 	d->max_xfer = min_t(u32, d->max_xfer, PD_DMA_DATA_BYTES);
 	if (req->start_sector + req->nr_sectors > d->capacity_sectors) {
 		pci_err(pdev, "panicdump: area %llu+%llu ends past the disk's %llu sectors\n",
@@ -114,14 +128,20 @@ static int pd_disk_rw(struct pd_disk *d, bool write, u64 sector, u8 *p,
 {
 	int ret;
 
-	if (!pd_disk_io_ok(d, sector, p, len))
+	if (!pd_disk_io_ok(d, sector, p, len)) {
+		d->fault_sector = sector;
+		d->fault_status = 0;
 		return -EINVAL;
+	}
 	while (len) {
 		u32 n = min(len, d->max_xfer);
 
+		d->fault_status = 0;
 		ret = d->ops->io(d, write, sector, p, n);
-		if (ret)
+		if (ret) {
+			d->fault_sector = sector;
 			return ret;
+		}
 		sector += n / PD_SECTOR_SIZE;
 		p += n;
 		len -= n;

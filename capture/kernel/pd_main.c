@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * panicdump: dump the crashed kernel's memory to a disk from its own
  * panic notifier, without kexec or reserved memory.
@@ -19,71 +20,85 @@
 
 static DEFINE_MUTEX(pd_arm_lock);
 
+/* Frees an arm swapped out, unless a panic may be using it already. */
+static void pd_retire(struct pd_armed *old)
+{
+	if (pd_panic_started()) {
+		pr_warn("a panic is in progress; the previous arm is kept\n");
+		return;
+	}
+	pd_disarm(old);
+}
+
 static long pd_ioctl_arm(void __user *arg)
 {
 	struct pd_arm_request *req;
-	struct pd_ctx *ctx, *old;
+	struct pd_armed *armed, *old;
 
 	req = vmemdup_user(arg, sizeof(*req));
 	if (IS_ERR(req))
 		return PTR_ERR(req);
-	ctx = pd_arm(req);
-	kvfree(req);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-
+	/* One arm at a time: two would race for the device and the swap. */
 	mutex_lock(&pd_arm_lock);
-	old = pd_active_ctx();
+	armed = pd_arm(req);
+	kvfree(req);
+	if (IS_ERR(armed)) {
+		mutex_unlock(&pd_arm_lock);
+		return PTR_ERR(armed);
+	}
+	old = pd_active();
 	/* Armed, the module stays: unloading it would silently disarm. */
 	if (!old)
 		__module_get(THIS_MODULE);
-	pd_set_active_ctx(ctx);
-	mutex_unlock(&pd_arm_lock);
+	pd_set_active(armed);
 	if (old)
-		pd_disarm(old);
-	pr_info("panicdump: armed on %s PCI %04x:%02x:%02x.%u sectors %llu+%llu, kernel image PFNs %#lx-%#lx first, %zu KiB held\n",
-		ctx->disk.ops->name, ctx->req.pci_domain, ctx->req.pci_bus,
-		PCI_SLOT(ctx->req.pci_devfn), PCI_FUNC(ctx->req.pci_devfn),
-		ctx->req.start_sector, ctx->req.nr_sectors,
-		ctx->kimage_start_pfn, ctx->kimage_end_pfn,
-		ctx->memory_bytes >> 10);
+		pd_retire(old);
+	mutex_unlock(&pd_arm_lock);
+	pr_info("armed on %s PCI %04x:%02x:%02x.%u sectors %llu+%llu, %u-byte blocks, kernel image PFNs %#llx-%#llx first, %zu KiB held\n",
+		armed->disk.ops->name, armed->req.pci_domain, armed->req.pci_bus,
+		PCI_SLOT(armed->req.pci_devfn), PCI_FUNC(armed->req.pci_devfn),
+		armed->req.start_sector, armed->req.nr_sectors,
+		armed->disk.lba_size, armed->kimage_start_pfn,
+		armed->kimage_end_pfn, armed->memory_bytes >> 10);
 	return 0;
 }
 
 static long pd_ioctl_disarm(void)
 {
-	struct pd_ctx *old;
+	struct pd_armed *old;
 
 	mutex_lock(&pd_arm_lock);
-	old = pd_active_ctx();
-	pd_set_active_ctx(NULL);
+	old = pd_active();
+	pd_set_active(NULL);
+	if (old) {
+		pd_retire(old);
+		module_put(THIS_MODULE);
+	}
 	mutex_unlock(&pd_arm_lock);
 	if (!old)
 		return -ENODEV;
-	pd_disarm(old);
-	module_put(THIS_MODULE);
-	pr_info("panicdump: disarmed\n");
+	pr_info("disarmed\n");
 	return 0;
 }
 
 static long pd_ioctl_status(void __user *arg)
 {
 	struct pd_status st = { };
-	struct pd_ctx *ctx;
+	struct pd_armed *armed;
 
 	mutex_lock(&pd_arm_lock);
-	ctx = pd_active_ctx();
-	if (ctx) {
+	armed = pd_active();
+	if (armed) {
 		st.armed = 1;
-		st.pci_domain = ctx->req.pci_domain;
-		st.pci_bus = ctx->req.pci_bus;
-		st.pci_devfn = ctx->req.pci_devfn;
-		st.start_sector = ctx->req.start_sector;
-		st.nr_sectors = ctx->req.nr_sectors;
-		st.memory_bytes = ctx->memory_bytes;
-		st.ram_pages = ctx->ram_pages;
-		st.content = ctx->hdr.content;
-		st.compression = ctx->hdr.compression;
+		st.pci_domain = armed->req.pci_domain;
+		st.pci_bus = armed->req.pci_bus;
+		st.pci_devfn = armed->req.pci_devfn;
+		st.start_sector = armed->req.start_sector;
+		st.nr_sectors = armed->req.nr_sectors;
+		st.memory_bytes = armed->memory_bytes;
+		st.ram_pages = armed->ram_pages;
+		st.content = armed->hdr.content;
+		st.compression = armed->hdr.compression;
 	}
 	mutex_unlock(&pd_arm_lock);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
@@ -133,9 +148,9 @@ static void __exit pd_exit(void)
 {
 	misc_deregister(&pd_misc);
 	pd_panic_unregister();
-	if (pd_active_ctx()) {
-		pd_disarm(pd_active_ctx());
-		pd_set_active_ctx(NULL);
+	if (pd_active()) {
+		pd_disarm(pd_active());
+		pd_set_active(NULL);
 	}
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * A polled virtio-blk queue of panicdump's own (virtio-pci modern).
  *
@@ -139,6 +140,13 @@ static int pd_vio_arm(struct pd_disk *d, const struct pd_arm_request *req)
 		if (size_max && size_max < d->max_xfer)
 			d->max_xfer = size_max;
 	}
+	/* A disk of larger logical blocks rejects requests not made of them. */
+	if (features & BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) &&
+	    v->device_cfg_len >= offsetofend(struct virtio_blk_config, blk_size))
+		d->lba_size = ioread32(v->device_cfg +
+				       offsetof(struct virtio_blk_config, blk_size));
+	if (req->lba_size > d->lba_size)
+		d->lba_size = req->lba_size;
 	/*
 	 * Without ACCESS_PLATFORM the device bypasses any IOMMU and takes
 	 * guest-physical addresses (vring_use_dma_api() is false then).
@@ -253,7 +261,10 @@ static int pd_vio_submit(struct pd_disk *d)
 			return -ETIMEDOUT;
 	dma_rmb();
 	v->used_idx++;
-	return READ_ONCE(*status) == VIRTIO_BLK_S_OK ? 0 : -EIO;
+	if (READ_ONCE(*status) == VIRTIO_BLK_S_OK)
+		return 0;
+	d->fault_status = READ_ONCE(*status);
+	return -EIO;
 }
 
 static void pd_vio_desc(struct pd_disk *d, unsigned int i, const void *cpu,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * A polled NVMe queue pair of panicdump's own.
  *
@@ -124,8 +125,9 @@ static int pd_nvme_submit(struct pd_disk *d, bool admin,
 	}
 	writel(*head, pd_nvme_db(d, qid, true));
 	if (status) {
-		pr_emerg("panicdump: NVMe %s command %#x failed, status %#x\n",
+		pr_emerg("NVMe %s command %#x failed, status %#x\n",
 			 admin ? "admin" : "I/O", cmd->opcode, status);
+		d->fault_status = status;
 		return -EIO;
 	}
 	return 0;

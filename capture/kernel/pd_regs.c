@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * CPU registers and the ELF notes of the dump.
  *
@@ -125,11 +126,11 @@ static void pd_fill_prstatus(struct elf_prstatus *prs, const struct pt_regs *reg
 	savesegment(gs, u->gs);
 }
 
-static void *pd_cpu_note_slot(struct pd_ctx *ctx, unsigned int cpu)
+static void *pd_cpu_note_slot(const struct pd_notes *n, unsigned int cpu)
 {
-	if (cpu >= ctx->req.nr_cpus || !ctx->req.crash_notes[cpu])
+	if (cpu >= n->nr_cpus || !n->crash_notes[cpu])
 		return NULL;
-	return __va(ctx->req.crash_notes[cpu]);
+	return __va(n->crash_notes[cpu]);
 }
 
 /*
@@ -137,11 +138,11 @@ static void *pd_cpu_note_slot(struct pd_ctx *ctx, unsigned int cpu)
  * oops too: unwinding from panic() runs through oops_end() and the
  * exception frame, which crash shows as the exception RIP.
  */
-void pd_regs_save_panic_cpu(struct pd_ctx *ctx)
+void pd_regs_save_panic_cpu(const struct pd_notes *n)
 {
 	struct elf_prstatus prs;
 	struct pt_regs regs;
-	u8 *slot = pd_cpu_note_slot(ctx, raw_smp_processor_id());
+	u8 *slot = pd_cpu_note_slot(n, raw_smp_processor_id());
 	u64 size;
 
 	pd_capture_regs(&regs);
@@ -164,9 +165,10 @@ size_t pd_notes_capacity(u32 nr_cpus)
 }
 
 /* A CPU's saved PRSTATUS, or NULL when it never answered the stop NMI. */
-static const void *pd_cpu_prstatus(struct pd_ctx *ctx, unsigned int cpu)
+static const void *pd_cpu_prstatus(const struct pd_notes *notes,
+				   unsigned int cpu)
 {
-	const struct elf_note *n = pd_cpu_note_slot(ctx, cpu);
+	const struct elf_note *n = pd_cpu_note_slot(notes, cpu);
 
 	if (!n || n->n_namesz != sizeof(KEXEC_CORE_NOTE_NAME) ||
 	    n->n_type != NT_PRSTATUS || n->n_descsz != KDUMP_PRSTATUS_SIZE ||
@@ -180,19 +182,19 @@ static const void *pd_cpu_prstatus(struct pd_ctx *ctx, unsigned int cpu)
  * notes to CPUs by position; a zeroed one stands for a CPU that did not
  * stop), then VMCOREINFO with CRASHTIME, which only kexec adds otherwise.
  */
-size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
+size_t pd_notes_build(struct pd_notes *n, u64 *vmcoreinfo_text_off,
 		      u64 *vmcoreinfo_size)
 {
 	static const struct elf_prstatus zero_prs;
 	const struct elf_note *vmci = __va(paddr_vmcoreinfo_note());
-	u8 *p = ctx->notes, *end = ctx->notes + ctx->notes_cap;
+	u8 *p = n->buf, *end = n->buf + n->cap;
 	struct elf_note *nhdr;
 	char *text;
 	u32 len = 0;
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < ctx->req.nr_cpus; cpu++) {
-		const void *prs = pd_cpu_prstatus(ctx, cpu);
+	for (cpu = 0; cpu < n->nr_cpus; cpu++) {
+		const void *prs = pd_cpu_prstatus(n, cpu);
 
 		p += kdump_put_note(p, end - p, KEXEC_CORE_NOTE_NAME,
 				    NT_PRSTATUS, prs ? prs : &zero_prs,
@@ -200,9 +202,9 @@ size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
 	}
 
 	/* Build the VMCOREINFO note in place: header, name, then the text. */
-	*vmcoreinfo_text_off = (p - ctx->notes) + sizeof(struct elf_note) +
+	*vmcoreinfo_text_off = (p - n->buf) + sizeof(struct elf_note) +
 			       ALIGN(sizeof(VMCOREINFO_NOTE_NAME), 4);
-	text = (char *)ctx->notes + *vmcoreinfo_text_off;
+	text = (char *)n->buf + *vmcoreinfo_text_off;
 	if (vmci->n_namesz == sizeof(VMCOREINFO_NOTE_NAME) &&
 	    vmci->n_descsz <= VMCOREINFO_BYTES) {
 		len = vmci->n_descsz;
@@ -220,5 +222,5 @@ size_t pd_notes_build(struct pd_ctx *ctx, u64 *vmcoreinfo_text_off,
 	memcpy(nhdr + 1, VMCOREINFO_NOTE_NAME, sizeof(VMCOREINFO_NOTE_NAME));
 	p += kdump_note_size(sizeof(VMCOREINFO_NOTE_NAME), len);
 	*vmcoreinfo_size = len;
-	return p - ctx->notes;
+	return p - n->buf;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) "panicdump: " fmt
 /*
  * A polled AHCI (SATA) port of panicdump's own.
  *
@@ -189,8 +190,9 @@ static int pd_ahci_exec(struct pd_disk *d, u8 ata_cmd, bool write, u64 lba,
 	if (ret)
 		return ret;
 	if ((readl(px + PX_IS) & PX_IS_TFES) || (readl(px + PX_TFD) & ATA_ERR)) {
-		pr_emerg("panicdump: AHCI command %#x failed, TFD %#x\n",
-			 ata_cmd, readl(px + PX_TFD));
+		d->fault_status = readl(px + PX_TFD);
+		pr_emerg("AHCI command %#x failed, TFD %#x\n",
+			 ata_cmd, d->fault_status);
 		return -EIO;
 	}
 	return 0;
