@@ -166,3 +166,152 @@ const char *pd_state_str(uint32_t state)
 	}
 	return "invalid";
 }
+
+const char *pd_dump_error_kind_str(uint32_t kind)
+{
+	switch (kind) {
+	case PD_ERR_NONE:
+		return "no error";
+	case PD_ERR_IO:
+		return "I/O error";
+	case PD_ERR_TIMEOUT:
+		return "controller timeout";
+	case PD_ERR_NOSPC:
+		return "out of space";
+	case PD_ERR_NOT_OURS:
+		return "device not ours";
+	case PD_ERR_FAULT:
+		return "fault";
+	case PD_ERR_INVAL:
+		return "invalid request";
+	}
+	return "unknown error kind";
+}
+
+const char *pd_dump_stage_str(uint32_t stage)
+{
+	switch (stage) {
+	case PD_STAGE_NONE:
+		return "during the dump";
+	case PD_STAGE_TAKEOVER:
+		return "while taking over the controller";
+	case PD_STAGE_IDENTITY:
+		return "while reading back the armed header";
+	case PD_STAGE_LOG:
+		return "while writing the log";
+	case PD_STAGE_HEADER:
+		return "while writing a header copy";
+	case PD_STAGE_IMAGE:
+		return "while writing the image metadata";
+	case PD_STAGE_ROUND:
+		return "while writing the image";
+	}
+	return "at unknown stage";
+}
+
+/*
+ * A bounded string builder for pd_dump_error_format(): counts every
+ * character it is given, stores those that fit before the NUL.
+ */
+struct pd_strbuf {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void pd_put_char(struct pd_strbuf *b, char c)
+{
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = c;
+	b->len++;
+}
+
+static void pd_put_str(struct pd_strbuf *b, const char *s)
+{
+	while (*s)
+		pd_put_char(b, *s++);
+}
+
+static void pd_put_u64(struct pd_strbuf *b, uint64_t v, unsigned int base)
+{
+	char digits[20];	/* 2^64 - 1 has 20 decimal digits */
+	int n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		pd_put_char(b, digits[--n]);
+}
+
+static void pd_put_s32(struct pd_strbuf *b, int32_t v)
+{
+	/* Widened first, so that INT32_MIN negates. */
+	int64_t w = v;
+
+	if (w < 0) {
+		pd_put_char(b, '-');
+		w = -w;
+	}
+	pd_put_u64(b, (uint64_t)w, 10);
+}
+
+static int pd_kind_known(uint32_t kind)
+{
+	return kind <= PD_ERR_INVAL;
+}
+
+static int pd_stage_known(uint32_t stage)
+{
+	return stage <= PD_STAGE_ROUND;
+}
+
+size_t pd_dump_error_format(char *buf, size_t size,
+			    const struct pd_dump_error *e)
+{
+	struct pd_strbuf b = { buf, size, 0 };
+	int io = e->kind == PD_ERR_IO;
+
+	pd_put_str(&b, pd_dump_error_kind_str(e->kind));
+	if (!pd_kind_known(e->kind)) {
+		pd_put_char(&b, ' ');
+		pd_put_u64(&b, e->kind, 10);
+	}
+	if (e->kind == PD_ERR_NONE)
+		goto out;
+	pd_put_char(&b, ' ');
+	pd_put_str(&b, pd_dump_stage_str(e->stage));
+	if (!pd_stage_known(e->stage)) {
+		pd_put_char(&b, ' ');
+		pd_put_u64(&b, e->stage, 10);
+	}
+	if (e->stage == PD_STAGE_ROUND) {
+		pd_put_str(&b, " (round ");
+		pd_put_u64(&b, e->round, 10);
+		pd_put_char(&b, ')');
+	}
+	/* Sector 0 is a real sector (the area may start the disk). */
+	if (io || e->kind == PD_ERR_TIMEOUT || e->sector) {
+		pd_put_str(&b, " at sector ");
+		pd_put_u64(&b, e->sector, 10);
+	}
+	/* For an I/O error, status 0 says the controller reported none. */
+	if (io || e->status) {
+		pd_put_str(&b, ", status 0x");
+		pd_put_u64(&b, e->status, 16);
+	}
+	if (e->err) {
+		pd_put_str(&b, ", errno ");
+		pd_put_s32(&b, e->err);
+	}
+	if (e->pages || e->stage == PD_STAGE_ROUND) {
+		pd_put_str(&b, ", after ");
+		pd_put_u64(&b, e->pages, 10);
+		pd_put_str(&b, e->pages == 1 ? " page" : " pages");
+	}
+out:
+	if (size)
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return b.len;
+}

@@ -177,6 +177,19 @@ struct pd_header {
 };
 PD_STATIC_ASSERT(sizeof(struct pd_header) == PD_HEADER_SIZE, "pd_header size");
 
+/*
+ * The header's error record, or NULL when it has none: the module did not
+ * set PD_COMPAT_ERROR (an older module; the bytes are not a record), or
+ * the record says PD_ERR_NONE.
+ */
+static inline const struct pd_dump_error *
+pd_header_dump_error(const struct pd_header *h)
+{
+	if (!(h->compat_features & PD_COMPAT_ERROR) || h->error.kind == PD_ERR_NONE)
+		return NULL;
+	return &h->error;
+}
+
 /* Fills a fresh ARMED header with the standard layout for an area. */
 void pd_header_init(struct pd_header *h, uint64_t area_size);
 
@@ -228,12 +241,59 @@ enum pd_header_error {
 /*
  * Validates a header read from an area of area_size bytes (0: unknown).
  * On error, *bad_section is the index of a bad section, else -1.
+ *
+ * The error record is not checked: it is a diagnosis, and one that makes
+ * no sense (an unknown kind or stage, fields its kind does not use, bytes
+ * without PD_COMPAT_ERROR) must never cost the dump it describes. Readers
+ * take it through pd_header_dump_error() and pd_dump_error_format(),
+ * which cope with any value.
  */
 enum pd_header_error pd_header_check(const struct pd_header *h,
 				      uint64_t area_size, int *bad_section);
 
 const char *pd_header_error_str(enum pd_header_error e);
 const char *pd_state_str(uint32_t state);
+
+/*
+ * The words for an error record, shared by the module's console line and
+ * savecore's info.N so that both say the same thing.
+ *
+ * pd_dump_error_kind_str(): "I/O error", "controller timeout", "out of
+ * space", "device not ours", "fault", "invalid request"; "no error" for
+ * PD_ERR_NONE; "unknown error kind" for any other value (the formatter
+ * adds the number).
+ *
+ * pd_dump_stage_str(): where, as it follows the kind in a sentence:
+ * "during the dump" (PD_STAGE_NONE), "while taking over the controller",
+ * "while reading back the armed header", "while writing the log", "while
+ * writing a header copy", "while writing the image metadata", "while
+ * writing the image" (PD_STAGE_ROUND; the formatter adds the round); "at
+ * unknown stage" for any other value (the formatter adds the number).
+ */
+const char *pd_dump_error_kind_str(uint32_t kind);
+const char *pd_dump_stage_str(uint32_t stage);
+
+/*
+ * The one-line reason for a record, without libc's printf (the module
+ * calls it at panic time), e.g.
+ *
+ *	I/O error while writing the image (round 2) at sector 123456,
+ *	status 0x2, errno -5, after 1200 pages
+ *
+ * that is: kind, stage, " (round R)" for PD_STAGE_ROUND, " at sector S"
+ * for PD_ERR_IO and PD_ERR_TIMEOUT (and any other kind with a nonzero
+ * sector), ", status 0xX" for PD_ERR_IO (and any other kind with a
+ * nonzero status), ", errno E" when err is nonzero, ", after P pages"
+ * when pages is nonzero or the stage is PD_STAGE_ROUND. PD_ERR_NONE is
+ * "no error" alone. Any value of any field is formatted, never refused.
+ *
+ * Like snprintf: writes at most size - 1 characters and a NUL (nothing
+ * when size is 0, and buf may then be NULL) and returns the length of the
+ * whole reason, so a return of size or more means buf holds a truncated
+ * one.
+ */
+size_t pd_dump_error_format(char *buf, size_t size,
+			    const struct pd_dump_error *e);
 
 /*
  * The SYMTAB section: the runtime symbol table (System.map text, sorted

@@ -31,7 +31,13 @@ std::string format_info(const struct pd_header &h, const KdumpImage *img,
 		compression += strprintf(" level %d", h.compression_level);
 
 	std::string kaslr = vmcoreinfo("KERNELOFFSET");
-	const std::pair<const char *, std::string> lines[] = {
+	// optional: left out when empty.
+	struct Line {
+		const char *key;
+		std::string value;
+		bool optional = false;
+	};
+	const Line lines[] = {
 		{ "panic string", printable(h.panic_string, sizeof(h.panic_string)) },
 		{ "crash time", when(crash_time) },
 		{ "kernel release", release },
@@ -52,14 +58,18 @@ std::string format_info(const struct pd_header &h, const KdumpImage *img,
 		{ "capture", h.state == PD_STATE_DUMPING ?
 			     "unfinished (header state dumping: the module did not finish)" :
 			     "finished" },
+		// Only when there is something to say: a complete dump has no
+		// such line, so that grep finds the ones that went wrong.
+		{ "dump error", s.reason, true },
 		{ "vmcore format", s.vmcore_format },
 		{ "symbol table", s.symtab },
 		{ "dump device", s.device },
 		{ "savecore time", when(s.save_time) },
 	};
 	std::string out;
-	for (const auto &[key, value] : lines)
-		out += std::string(key) + ": " + value + "\n";
+	for (const auto &[key, value, optional] : lines)
+		if (!(optional && value.empty()))
+			out += std::string(key) + ": " + value + "\n";
 	return out;
 }
 

@@ -17,6 +17,7 @@ struct DumpSummary {
 	bool incomplete = false;	// PD_DUMP_F_INCOMPLETE, DUMPING or fixed descs
 	std::string vmcore_format;	// "kdump-compressed", "ELF64 ...", "none"
 	std::string symtab;		// "System.map.N (M symbols)" or "none: why"
+	std::string reason;		// dump_reason(); "" leaves out "dump error"
 };
 
 // img is nullptr when the module wrote no image (the log was saved alone).

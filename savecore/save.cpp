@@ -2,6 +2,7 @@
 #include "savecore/save.h"
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "common/dump_area.h"
 #include "common/error.h"
 #include "crc32c.h"
+#include "savecore/dump_reason.h"
 #include "savecore/elf_writer.h"
 #include "savecore/info.h"
 #include "savecore/kdump_image.h"
@@ -39,6 +41,15 @@ bool unfinished(const struct pd_header &h)
 	return h.state == PD_STATE_DUMPING;
 }
 
+// "; incomplete: why" or "; dump error: what" for the one-line messages,
+// "" for a dump with nothing wrong.
+std::string reason_note(const std::string &reason, bool incomplete)
+{
+	if (reason.empty())
+		return {};
+	return (incomplete ? "; incomplete: " : "; dump error: ") + reason;
+}
+
 class Saver {
 public:
 	Saver(const SaveOptions &o, std::ostream &out, std::ostream &err)
@@ -49,6 +60,7 @@ public:
 private:
 	const HeaderCopy *open_dump(const DumpConfig &cfg, HeaderPair &hp);
 	const HeaderCopy &pick_header(const HeaderPair &hp);
+	void verbose_error_record(const HeaderCopy &used);
 	std::optional<KdumpImage> check_image(const HeaderCopy &used);
 	std::string read_log(const struct pd_header &h);
 	SymtabResult check_symtab(const struct pd_header &h);
@@ -100,7 +112,27 @@ const HeaderCopy &Saver::pick_header(const HeaderPair &hp)
 			  (unsigned long long)best->offset,
 			  pd_state_str(best->h.state),
 			  (unsigned long long)best->h.sequence));
+	verbose_error_record(*best);
 	return *best;
+}
+
+// -v: the error record as stored, and whether it counts.
+void Saver::verbose_error_record(const HeaderCopy &used)
+{
+	const struct pd_header &h = used.h;
+	static const struct pd_dump_error zero = {};
+	std::string where = strprintf("%s: %s header@0x%llx: error record at +%zu",
+				      device_.c_str(), used.name,
+				      (unsigned long long)used.offset,
+				      offsetof(struct pd_header, error));
+
+	if (h.compat_features & PD_COMPAT_ERROR)
+		verbose(where + ": " + dump_error_fields(h.error));
+	else if (std::memcmp(&h.error, &zero, sizeof(zero)))
+		verbose(where + " ignored (compat bit ERROR not set): " +
+			dump_error_fields(h.error));
+	else
+		verbose(where + ": none (compat bit ERROR not set: the capture module does not record errors)");
 }
 
 std::string Saver::read_log(const struct pd_header &h)
@@ -255,12 +287,17 @@ const HeaderCopy *Saver::open_dump(const DumpConfig &cfg, HeaderPair &hp)
 	const struct pd_header &h = used.h;
 
 	bool unsaved = h.state == PD_STATE_COMPLETE || unfinished(h);
+	// Whatever error a header without a dump records (a module that
+	// stopped before writing one), the message passes on.
+	const struct pd_dump_error *e = pd_header_dump_error(&h);
+	std::string record = e ? "; dump error: " + dump_error_text(*e) : "";
 	if (opts_.check_only && !unsaved)
-		throw Error(strprintf("no dump on %s (state %s)", device_.c_str(),
-				      pd_state_str(h.state)), ErrorKind::NoDump);
-	if (!unsaved && !(h.state == PD_STATE_SAVED && opts_.disregard_saved))
 		throw Error(strprintf("no dump on %s (state %s%s)", device_.c_str(),
-				      pd_state_str(h.state),
+				      pd_state_str(h.state), record.c_str()),
+			    ErrorKind::NoDump);
+	if (!unsaved && !(h.state == PD_STATE_SAVED && opts_.disregard_saved))
+		throw Error(strprintf("no dump on %s (state %s%s%s)", device_.c_str(),
+				      pd_state_str(h.state), record.c_str(),
 				      h.state == PD_STATE_SAVED ?
 				      "; -d saves it again" : ""),
 			    ErrorKind::NoDump);
@@ -273,6 +310,7 @@ std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
 	const struct pd_header &h = used.h;
 	const struct pd_section *ks = find_section(h, PD_SECT_KDUMP);
 	bool incomplete = (h.dump_flags & PD_DUMP_F_INCOMPLETE) || unfinished(h);
+	std::string reason = dump_reason(h);
 
 	if (unfinished(h))
 		warn(strprintf("%s: %s header@0x%llx: state at +%zu: expected complete, found dumping: "
@@ -285,13 +323,14 @@ std::optional<KdumpImage> Saver::check_image(const HeaderCopy &used)
 				      (unsigned long long)used.offset,
 				      PD_SECT_KDUMP, h.nr_sections));
 	if (incomplete && ks->length == 0) {
-		warn("the capture module wrote no kdump image (the kernel log may say why); saving the log only");
+		warn("the capture module wrote no kdump image: " + reason + "; saving the log only");
 		return std::nullopt;
 	}
-	if (incomplete && !unfinished(h))
-		warn("the dump is incomplete (the capture module ran out of room or time); pages it did not write show as incomplete in crash");
-	else if (incomplete)
-		warn("the dump is incomplete; pages the capture module did not write show as incomplete in crash");
+	if (incomplete)
+		warn("the dump is incomplete: " + reason +
+		     "; pages the capture module did not write show as incomplete in crash");
+	else if (!reason.empty())
+		warn("the capture module recorded an error in a complete dump: " + reason);
 
 	// The module zeroes the desc table first and writes every slot it
 	// reaches (the kernel image's first): no count of written descs
@@ -343,10 +382,11 @@ int Saver::run()
 		return kSaveOk;
 	}
 	if (opts_.check_only) {
-		out_ << "savecore: unsaved " << (unfinished(h) ? "incomplete " : "")
+		bool incomplete = unfinished(h) || (h.dump_flags & PD_DUMP_F_INCOMPLETE);
+		out_ << "savecore: unsaved " << (incomplete ? "incomplete " : "")
 		     << "dump on " << device_ << " from "
 		     << iso8601_utc(static_cast<int64_t>(h.crash_time)) << ": "
-		     << panic << "\n";
+		     << panic << reason_note(dump_reason(h), incomplete) << "\n";
 		return kSaveOk;
 	}
 
@@ -395,6 +435,7 @@ int Saver::run()
 	sum.symtab = sym.ok ? strprintf("System.map%s (%u symbols)", suffix.c_str(),
 					sym.nr_symbols) :
 			      "none: " + sym.problem;
+	sum.reason = dump_reason(h, img ? img->bad_descs.size() : 0);
 
 	if (img && plan) {
 		write_elf_vmcore(*plan, *pages, dir, "vmcore" + suffix);
@@ -422,12 +463,13 @@ int Saver::run()
 			   "dmesg" + suffix + " (no vmcore)";
 	if (sym.ok)
 		what += ", System.map" + suffix;
+	std::string note = reason_note(sum.reason, sum.incomplete);
 	out_ << "savecore: saved " << what << " from " << device_ << " to "
-	     << dir.path() << "\n";
+	     << dir.path() << note << "\n";
 	if (opts_.syslog) {
 		::openlog("savecore", LOG_ODELAY, LOG_AUTH);
-		::syslog(LOG_ERR, "reboot after panic: %s; saved %s in %s",
-			 panic.c_str(), what.c_str(), dir.path().c_str());
+		::syslog(LOG_ERR, "reboot after panic: %s; saved %s in %s%s",
+			 panic.c_str(), what.c_str(), dir.path().c_str(), note.c_str());
 		::closelog();
 	}
 	return kSaveOk;

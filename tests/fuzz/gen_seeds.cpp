@@ -72,6 +72,19 @@ int main(int argc, char **argv)
 	dumping.state = PD_STATE_DUMPING;
 	pdtest::SyntheticSpec saved = plain;
 	saved.state = PD_STATE_SAVED;
+	// A module that records its first error: an I/O error mid-image, and
+	// a DUMPING header with an empty record (cut off from outside).
+	pdtest::SyntheticSpec io_error = incomplete;
+	io_error.records_errors = true;
+	io_error.error.kind = PD_ERR_IO;
+	io_error.error.stage = PD_STAGE_ROUND;
+	io_error.error.round = 2;
+	io_error.error.err = -5;
+	io_error.error.status = 0x2;
+	io_error.error.sector = 123456;
+	io_error.error.pages = 5;
+	pdtest::SyntheticSpec cut_off = dumping;
+	cut_off.records_errors = true;
 
 	bool ok = put(dir, "kdump-zstd", 0, plain) &&
 		  put(dir, "elf-zstd", pdfuzz::kFlagElf, plain) &&
@@ -82,6 +95,8 @@ int main(int argc, char **argv)
 		  put(dir, "elf-incomplete", pdfuzz::kFlagElf, incomplete) &&
 		  put(dir, "kdump-incomplete", 0, incomplete) &&
 		  put(dir, "dumping", 0, dumping) &&
+		  put(dir, "kdump-io-error", 0, io_error) &&
+		  put(dir, "dumping-cut-off", 0, cut_off) &&
 		  put(dir, "saved-disregard", pdfuzz::kFlagDisregard, saved) &&
 		  put(dir, "check-only", pdfuzz::kFlagCheckOnly, plain);
 	if (!ok) {

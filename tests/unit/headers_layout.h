@@ -43,6 +43,9 @@ size_t pd_layout_cxx20(uint64_t *out, size_t max);
 			offsetof(struct pd_symtab_block, nonce),		\
 			offsetof(struct pd_symtab_block, release),		\
 			offsetof(struct pd_symtab_block, block_crc32c),		\
+			offsetof(struct pd_header, error),			\
+			sizeof(struct pd_dump_error),				\
+			offsetof(struct pd_dump_error, sector),			\
 		};								\
 		size_t i, n = sizeof(v) / sizeof(v[0]);				\
 		for (i = 0; i < n && i < (max); i++)				\

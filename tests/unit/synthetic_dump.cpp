@@ -217,6 +217,10 @@ SyntheticDump build_synthetic_dump(const SyntheticSpec &spec)
 	h.image_bytes = img.size();
 	h.compression_level = 1;
 	h.dump_flags = spec.incomplete ? PD_DUMP_F_INCOMPLETE : 0;
+	if (spec.records_errors) {
+		h.compat_features |= PD_COMPAT_ERROR;
+		h.error = spec.error;
+	}
 	for (uint8_t i = 0; i < 16; i++)
 		h.nonce[i] = i, h.boot_id[i] = (uint8_t)(0xf0 | i);
 	std::snprintf(h.release, sizeof(h.release), "%s", spec.release.c_str());

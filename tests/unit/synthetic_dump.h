@@ -51,6 +51,11 @@ struct SyntheticSpec {
 	std::string symtab;
 	uint64_t symtab_capacity = 1ULL << 20;
 	bool header_lists_symtab = true;
+
+	// A module that records its first error: compat bit ERROR and this
+	// record in the header (all zero: it met none).
+	bool records_errors = false;
+	struct pd_dump_error error = {};
 };
 
 struct SyntheticDump {
