@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <elf.h>
 #include <functional>
+#include <libelf.h>
 #include <optional>
 
 #include "common/dump_area.h"
@@ -267,10 +267,13 @@ ElfPlan plan_elf(const DumpArea &area, KdumpPages &pages, const std::string &sym
 	}
 
 	// Layout: headers, notes, then the ranges' pages.
-	uint64_t phnum = 1 + plan.have_kernel + plan.ranges.size();
-	uint64_t hdr = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr) +
-		       (phnum >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
-	plan.data_off = (hdr + plan.notes.size() + kPage - 1) & ~(kPage - 1);
+	// 65535 program headers or more: e_phnum is PN_XNUM and section
+	// header 0 holds the count (elf_writer.cpp).
+	uint64_t phnum = plan.phnum();
+	plan.notes_off = elf64_fsize(ELF_T_EHDR, 1, EV_CURRENT) +
+			 elf64_fsize(ELF_T_PHDR, phnum, EV_CURRENT) +
+			 (phnum >= PN_XNUM ? elf64_fsize(ELF_T_SHDR, 1, EV_CURRENT) : 0);
+	plan.data_off = (plan.notes_off + plan.notes.size() + kPage - 1) & ~(kPage - 1);
 	uint64_t off = plan.data_off;
 	for (const auto &[first, last] : plan.ranges) {
 		plan.range_off.push_back(off);

@@ -32,12 +32,16 @@ struct ElfPlan {
 	bool have_kernel = false;
 	Segment kernel;
 	bool kernel_copy = false;	// not inside one RAM range: stored apart
+	uint64_t notes_off = 0;		// the headers' end
 	uint64_t data_off = 0;
 	uint64_t file_size = 0;		// apparent (sparse) size
 	uint64_t disk_bytes = 0;	// upper bound of the blocks it takes
 	bool incomplete = false;	// e_flags 1, as makedumpfile marks it
 	std::vector<std::string> warnings;
 	std::vector<std::string> details;	// for -v
+
+	// The PT_NOTE, the kernel image's PT_LOAD if any, one per range.
+	uint64_t phnum() const { return 1 + have_kernel + ranges.size(); }
 };
 
 // Decides the layout from the image, the symbol table text (may be

@@ -2,12 +2,14 @@
 #include "savecore/elf_writer.h"
 
 #include <bit>
+#include <cerrno>
 #include <cstring>
-#include <elf.h>
+#include <libelf.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "savecore/elf_handle.h"
 #include "savecore/kdump_pages.h"
 #include "savecore/progress.h"
 
@@ -18,8 +20,9 @@ namespace {
 constexpr uint64_t kPage = KDUMP_BLOCK_SIZE;
 constexpr size_t kOutBuf = 1ULL << 20;
 
-void put_phdr(std::vector<uint8_t> &buf, size_t at, uint32_t type, uint64_t off,
-	      uint64_t vaddr, uint64_t paddr, uint64_t size)
+// p_align 0: by it crash tells a kdump ELF vmcore (KDUMP_ELF64) from a
+// netdump one.
+Elf64_Phdr phdr(uint32_t type, uint64_t off, uint64_t vaddr, uint64_t paddr, uint64_t size)
 {
 	Elf64_Phdr p = {};
 	p.p_type = type;
@@ -29,8 +32,63 @@ void put_phdr(std::vector<uint8_t> &buf, size_t at, uint32_t type, uint64_t off,
 	p.p_paddr = paddr;
 	p.p_filesz = size;
 	p.p_memsz = size;
-	p.p_align = 0;		// crash: KDUMP_ELF64
-	std::memcpy(buf.data() + at, &p, sizeof(p));
+	p.p_align = 0;
+	return p;
+}
+
+// libelf writes the ELF header and the program headers (and, for 65535
+// or more of them, section header 0 with the real count); the plan has
+// put the notes and the pages after them, which libelf does not see:
+// ELF_F_LAYOUT keeps it to the plan's offsets.
+void write_headers(const ElfPlan &plan, int fd, const std::string &path)
+{
+	uint64_t phnum = plan.phnum();
+	bool xnum = phnum >= PN_XNUM;
+	ElfHandle elf = elf_begin_or_throw(fd, ELF_C_WRITE, path);
+
+	Elf64_Ehdr *eh = elf64_newehdr(elf.get());
+	if (!eh)
+		throw_libelf(path + ": ELF header (elf64_newehdr)");
+	// Section 0, where libelf keeps a count beyond e_phnum's reach.
+	if (xnum && !elf_getscn(elf.get(), 0))
+		throw_libelf(path + ": section header 0 for the program header count");
+	Elf64_Phdr *ph = elf64_newphdr(elf.get(), phnum);
+	if (!ph)
+		throw_libelf(path + strprintf(": %llu program headers (elf64_newphdr)",
+					      (unsigned long long)phnum));
+	// elf64_newphdr set e_phnum (PN_XNUM when extended) and e_phentsize.
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = elf64_fsize(ELF_T_EHDR, 1, EV_CURRENT);
+	eh->e_flags = plan.incomplete ? 1 : 0;	// makedumpfile's DUMP_ELF_INCOMPLETE
+	if (xnum)
+		eh->e_shoff = eh->e_phoff + elf64_fsize(ELF_T_PHDR, phnum, EV_CURRENT);
+
+	size_t i = 0;
+	ph[i++] = phdr(PT_NOTE, plan.notes_off, 0, 0, plan.notes.size());
+	if (plan.have_kernel)
+		ph[i++] = phdr(PT_LOAD, plan.kernel.file_off, plan.kernel.vaddr,
+			       plan.kernel.paddr, plan.kernel.size);
+	for (size_t r = 0; r < plan.ranges.size(); r++) {
+		uint64_t pa = plan.ranges[r].first * kPage;
+		ph[i++] = phdr(PT_LOAD, plan.range_off[r], plan.page_offset_base + pa, pa,
+			       (plan.ranges[r].second - plan.ranges[r].first) * kPage);
+	}
+	elf_flagehdr(elf.get(), ELF_C_SET, ELF_F_DIRTY);
+	elf_flagphdr(elf.get(), ELF_C_SET, ELF_F_DIRTY);
+	elf_flagelf(elf.get(), ELF_C_SET, ELF_F_LAYOUT);
+
+	errno = 0;
+	int64_t end = elf_update(elf.get(), ELF_C_WRITE);
+	if (end < 0)
+		throw_libelf(path + ": writing the ELF and program headers (elf_update)", errno);
+	if (static_cast<uint64_t>(end) != plan.notes_off)
+		throw Error(strprintf("internal error: %s: ELF headers: expected them to end at the notes' offset 0x%llx, found libelf's end 0x%llx",
+				      path.c_str(), (unsigned long long)plan.notes_off,
+				      (unsigned long long)end));
 }
 
 bool all_zero(const uint8_t *p)
@@ -77,56 +135,11 @@ void write_elf(const ElfPlan &plan, KdumpPages &pages, int fd, const std::string
 	       Progress &progress)
 {
 	const KdumpImage &img = pages.image();
-	uint64_t phnum = 1 + plan.have_kernel + plan.ranges.size();
-	bool xnum = phnum >= PN_XNUM;
-	uint64_t phoff = sizeof(Elf64_Ehdr);
-	uint64_t shoff = phoff + phnum * sizeof(Elf64_Phdr);
-	uint64_t notes_off = shoff + (xnum ? sizeof(Elf64_Shdr) : 0);
-	std::vector<uint8_t> head(notes_off + plan.notes.size(), 0);
 
-	Elf64_Ehdr eh = {};
-	std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
-	eh.e_type = ET_CORE;
-	eh.e_machine = EM_X86_64;
-	eh.e_version = EV_CURRENT;
-	eh.e_phoff = phoff;
-	eh.e_flags = plan.incomplete ? 1 : 0;	// makedumpfile's DUMP_ELF_INCOMPLETE
-	eh.e_ehsize = sizeof(Elf64_Ehdr);
-	eh.e_phentsize = sizeof(Elf64_Phdr);
-	eh.e_phnum = xnum ? PN_XNUM : static_cast<Elf64_Half>(phnum);
-	if (xnum) {
-		// The real count in section header 0's sh_info, as Linux's
-		// ELF core dumps do.
-		eh.e_shoff = shoff;
-		eh.e_shentsize = sizeof(Elf64_Shdr);
-		eh.e_shnum = 1;
-		Elf64_Shdr sh = {};
-		sh.sh_info = static_cast<Elf64_Word>(phnum);
-		std::memcpy(head.data() + shoff, &sh, sizeof(sh));
-	}
-	std::memcpy(head.data(), &eh, sizeof(eh));
-
-	size_t at = phoff;
-	put_phdr(head, at, PT_NOTE, notes_off, 0, 0, plan.notes.size());
-	at += sizeof(Elf64_Phdr);
-	if (plan.have_kernel) {
-		put_phdr(head, at, PT_LOAD, plan.kernel.file_off, plan.kernel.vaddr,
-			 plan.kernel.paddr, plan.kernel.size);
-		at += sizeof(Elf64_Phdr);
-	}
-	for (size_t r = 0; r < plan.ranges.size(); r++) {
-		uint64_t pa = plan.ranges[r].first * kPage;
-		put_phdr(head, at, PT_LOAD, plan.range_off[r], plan.page_offset_base + pa, pa,
-			 (plan.ranges[r].second - plan.ranges[r].first) * kPage);
-		at += sizeof(Elf64_Phdr);
-	}
+	// elf_update sizes the file to the headers' end: it comes first.
+	write_headers(plan, fd, path);
 	if (!plan.notes.empty())
-		std::memcpy(head.data() + notes_off, plan.notes.data(), plan.notes.size());
-	pwrite_full(fd, head.data(), head.size(), 0, path);
+		pwrite_full(fd, plan.notes.data(), plan.notes.size(), plan.notes_off, path);
 
 	// Every dumped page, in PFN order, into its range.
 	Output out(fd, path);

@@ -4,7 +4,8 @@
 // the image's PRSTATUS and VMCOREINFO notes, a PT_LOAD for the kernel
 // image, then a PT_LOAD per contiguous range of RAM (bitmap 1) with
 // p_paddr its physical address, p_vaddr its direct-map address and
-// p_align 0. Pages not in the dump are holes in a sparse file.
+// p_align 0. Pages not in the dump are holes in a sparse file. libelf
+// writes the headers; the notes and pages are streamed in after them.
 #pragma once
 
 #include <string>
