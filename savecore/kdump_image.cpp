@@ -7,6 +7,7 @@
 
 #include "common/dump_area.h"
 #include "common/error.h"
+#include "savecore/elf_notes.h"
 
 namespace pd {
 
@@ -114,35 +115,30 @@ void check_sub_header(const Checker &c, const KdumpImage &img)
 // Walks the ELF notes; counts PRSTATUS notes.
 void check_notes(const Checker &c, KdumpImage &img, const std::vector<uint8_t> &notes)
 {
-	uint64_t pos = 0;
+	NoteWalk w = walk_notes(notes);
+	uint64_t base = (uint64_t)img.sub.offset_note;
 
-	while (pos + 12 <= notes.size()) {
-		uint32_t nhdr[3];
-		std::memcpy(nhdr, notes.data() + pos, sizeof(nhdr));
-		if (!nhdr[0] && !nhdr[1] && !nhdr[2])
-			break;	// zero padding after the last note
-		uint64_t size = kdump_note_size(nhdr[0], nhdr[1]);
-		c.expect(size <= notes.size() - pos, "ELF note",
-			 (size_t)((uint64_t)img.sub.offset_note + pos),
-			 "namesz and descsz within the notes (" + hex(notes.size() - pos) +
-			 " bytes left)", strprintf("namesz %u descsz %u", nhdr[0], nhdr[1]));
-		const char *name = reinterpret_cast<const char *>(notes.data() + pos + 12);
-		if (nhdr[2] == KDUMP_NT_PRSTATUS && nhdr[0] == 5 && !std::memcmp(name, "CORE", 5))
+	if (w.overrun)
+		c.expect(false, "ELF note", (size_t)(base + w.end),
+			 "namesz and descsz within the notes (" + hex(notes.size() - w.end) +
+			 " bytes left)", strprintf("namesz %u descsz %u", w.overrun->n_namesz,
+						   w.overrun->n_descsz));
+	for (const ElfNote &n : w.notes) {
+		if (n.hdr.n_type == KDUMP_NT_PRSTATUS && n.name == std::string_view("CORE", 5))
 			img.nr_prstatus++;
-		if (nhdr[0] == 11 && !std::memcmp(name, "VMCOREINFO", 11)) {
+		if (n.name == std::string_view("VMCOREINFO", 11)) {
 			img.vmcoreinfo_note = true;
-			uint64_t text = (uint64_t)img.sub.offset_note + pos + 12 + 12;
+			uint64_t text = base + n.desc_offset;
 			if (text != (uint64_t)img.sub.offset_vmcoreinfo ||
-			    nhdr[1] != img.sub.size_vmcoreinfo)
+			    n.hdr.n_descsz != img.sub.size_vmcoreinfo)
 				img.warnings.push_back(strprintf("offset_vmcoreinfo/size_vmcoreinfo at +%zu: expected 0x%llx+0x%x (the VMCOREINFO note), found 0x%llx+0x%llx",
 								 (size_t)SUB_OFF(offset_vmcoreinfo),
-								 (unsigned long long)text, nhdr[1],
+								 (unsigned long long)text, n.hdr.n_descsz,
 								 (unsigned long long)img.sub.offset_vmcoreinfo,
 								 (unsigned long long)img.sub.size_vmcoreinfo));
 		}
-		pos += size;
 	}
-	img.notes_used = pos;
+	img.notes_used = w.end;
 	if (!img.vmcoreinfo_note)
 		img.warnings.push_back(strprintf("the notes at +0x%llx (0x%llx bytes) have no VMCOREINFO note; crash and drgn need it to find the kernel's symbols",
 						 (unsigned long long)img.sub.offset_note,

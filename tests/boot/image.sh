@@ -21,7 +21,7 @@ PDB_MIRROR=${PDB_MIRROR:-http://deb.debian.org/debian}
 # systemd as init, udev to load the drivers, initramfs-tools for Debian's
 # initramfs (zstd compresses it), the libraries savecore links against
 # and e2fsprogs for the root file system's fsck.
-PDB_PACKAGES=systemd,systemd-sysv,udev,kmod,initramfs-tools,zstd,libzstd1,liblzo2-2,procps,e2fsprogs
+PDB_PACKAGES=systemd,systemd-sysv,udev,kmod,initramfs-tools,zstd,libzstd1,liblzo2-2,libelf1,procps,e2fsprogs
 PDB_RECIPE_VERSION=1
 
 pdb_log() { echo "boot/image.sh: $*" >&2; }

@@ -1,70 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 // savecore --format elf: the ELF64 core round trip (every page read back
 // through the PT_LOADs), its program headers, zstd, LZO and raw pages,
-// sparse holes, and the errors a corrupt page gives.
+// sparse holes, and the errors a corrupt page or a failed write gives.
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <elf.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <sys/stat.h>
 
+#include "common/dump_area.h"
 #include "common/error.h"
+#include "common/file_util.h"
+#include "savecore/elf_writer.h"
+#include "savecore/kdump_image.h"
+#include "savecore/kdump_pages.h"
+#include "savecore/progress.h"
+#include "savecore_elf_spec.h"
 #include "savecore_fixture.h"
 
 namespace fs = std::filesystem;
+using pdtest::elf_spec;
+using pdtest::expected_page;
+using pdtest::kPob;
+using pdtest::kText;
+using pdtest::kTextPfn;
 using pdtest::read_bytes;
 using pdtest::read_text;
 
 namespace {
-
-constexpr uint64_t kPob = 0xffff9a4c40000000ULL;	// page_offset_base
-constexpr uint64_t kText = 0xffffffff81200000ULL;	// _text, KASLR 2 MiB
-constexpr uint64_t kTextPfn = 0x1200;			// phys_base 0
-
-const std::string kMap =
-	"ffffffff81200000 T _text\n"
-	"ffffffff81203740 D page_offset_base\n"
-	"ffffffff81204f00 B _end\n"
-	"ffffffffc0315450 b pd_entered\t[panicdump]\n";
-
-std::string vmcoreinfo(const pdtest::SyntheticSpec &spec)
-{
-	return "OSRELEASE=" + spec.release + "\n"
-	       "PAGESIZE=4096\n"
-	       "SYMBOL(_stext)=ffffffff81200000\n"
-	       "NUMBER(phys_base)=0\n"
-	       "NUMBER(pgtable_l5_enabled)=0\n"
-	       "KERNELOFFSET=200000\n"
-	       "CRASHTIME=" + std::to_string(spec.crash_time) + "\n";
-}
-
-// 32 MiB of "RAM" in two ranges, a kernel image of five pages at
-// kTextPfn with page_offset_base's value in its fourth page.
-pdtest::SyntheticSpec elf_spec()
-{
-	pdtest::SyntheticSpec spec;
-	spec.area_size = 16ULL << 20;
-	spec.max_mapnr = 8192;
-	spec.ram = { { 1, 160 }, { 256, 8000 } };
-	spec.pages = { 1, 2, 3, 100, 300, 7999 };
-	for (uint64_t k = 0; k < 5; k++)
-		spec.pages.push_back(kTextPfn + k);
-	spec.zero_pages = { 5, 6, 4000 };
-	std::vector<uint8_t> p = pdtest::page_content(kTextPfn + 3);
-	std::memcpy(p.data() + 0x740, &kPob, sizeof(kPob));
-	spec.page_data[kTextPfn + 3] = p;
-	spec.vmcoreinfo = vmcoreinfo(spec);
-	spec.symtab = kMap;
-	return spec;
-}
-
-std::vector<uint8_t> expected_page(const pdtest::SyntheticSpec &spec, uint64_t pfn)
-{
-	if (spec.page_data.count(pfn))
-		return spec.page_data.at(pfn);
-	return pdtest::page_content(pfn);
-}
 
 class SavecoreElf : public Savecore {
 protected:
@@ -153,7 +118,7 @@ TEST_F(SavecoreElf, RoundTripThroughThePtLoads)
 	EXPECT_EQ((uint64_t)st.st_size, elf.segments[3].offset + (8000 - 256) * 4096);
 	EXPECT_LT((uint64_t)st.st_blocks * 512, 32u * 4096 + 65536);
 
-	EXPECT_EQ(read_text(file("System.map.0")), kMap);
+	EXPECT_EQ(read_text(file("System.map.0")), pdtest::kElfMap);
 	std::string info = read_text(file("info.0"));
 	EXPECT_TRUE(contains(info, "vmcore format: ELF64 core (uncompressed, sparse)\n")) << info;
 	EXPECT_EQ(header_at(0).state, (uint32_t)PD_STATE_SAVED);
@@ -315,4 +280,30 @@ TEST_F(SavecoreElf, DirectMapFromThePageTablesWithoutSymbolTable)
 	ASSERT_EQ(elf.phnum, 3u);
 	EXPECT_EQ(elf.segments[1].vaddr, kPob + 4096);
 	EXPECT_EQ(elf.vread(file("vmcore.0"), kPob + 300 * 4096, 4096), pdtest::page_content(300));
+}
+
+// A write libelf cannot do is an error naming the file and the step.
+TEST_F(SavecoreElf, HeaderWriteErrorNamesTheFile)
+{
+	pdtest::SyntheticSpec spec = elf_spec();
+	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	put_image(d);
+	pd::DumpArea area = pd::DumpArea::open(image(), pd::OpenMode::ReadOnly);
+	pd::KdumpImage img = pd::validate_kdump(area, PD_KDUMP_OFFSET, d.image.size(), false, 0);
+	pd::KdumpPages pages(area, img);
+	pd::ElfPlan plan = pd::plan_elf(area, pages, spec.symtab, false);
+
+	// Read-only: libelf's ftruncate to the headers' size fails.
+	std::string path = tmp / "vmcore.ro";
+	pdtest::write_bytes(path, {});
+	pd::UniqueFd fd = pd::open_or_throw(path, O_RDONLY | O_CLOEXEC);
+	pd::Progress progress(out, false, "vmcore.ro", img.nr_descs);
+	try {
+		pd::write_elf(plan, pages, fd.get(), path, progress);
+		FAIL() << "write_elf wrote through a read-only descriptor";
+	} catch (const pd::Error &e) {
+		EXPECT_EQ(std::string(e.what()), path + ": writing the ELF and program headers (elf_update): "
+						      "libelf: cannot write data to file (Invalid argument)");
+	}
+	EXPECT_EQ(read_bytes(path).size(), 0u);
 }
