@@ -3,6 +3,7 @@
 #include "crc32c.h"
 #include "kdump_format.h"
 #include "pd_compat.h"
+#include "pd_content.h"
 #include "pd_format.h"
 #include "pd_ioctl.h"
 
