@@ -112,11 +112,8 @@ DumpConfig parse_config(std::string_view text, const std::string &origin,
 		}
 		// Unknown keys are left alone, as illumos does.
 	}
-	if (!compression_level_ok(cfg.compression, cfg.level))
-		throw Error(strprintf("%s: DUMPADM_LEVEL=%d is out of range for %s (1..22)",
-				      origin.c_str(), cfg.level,
-				      compression_name(cfg.compression)),
-			    ErrorKind::Usage);
+	check_compression_level(cfg.compression, cfg.level,
+				strprintf("%s: DUMPADM_LEVEL=%d", origin.c_str(), cfg.level));
 	return cfg;
 }
 
@@ -229,9 +226,18 @@ std::optional<uint32_t> parse_compression(std::string_view s)
 	return std::nullopt;
 }
 
-bool compression_level_ok(uint32_t compression, int32_t level)
+std::string zstd_level_range()
 {
-	return compression != PD_COMPRESS_ZSTD || (level >= 1 && level <= 22);
+	return strprintf("%d..%d", PD_ZSTD_LEVEL_MIN, PD_ZSTD_LEVEL_MAX);
+}
+
+void check_compression_level(uint32_t compression, int32_t level,
+			     const std::string &what)
+{
+	if (!pd_compression_level_ok(compression, level))
+		throw Error(what + " is out of range for " + compression_name(compression) +
+			    " (" + zstd_level_range() + ")",
+			    ErrorKind::Usage);
 }
 
 bool minfree_valid(std::string_view s)

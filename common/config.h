@@ -64,8 +64,14 @@ const char *content_description(uint32_t content);
 std::optional<uint32_t> parse_content(std::string_view s);
 const char *compression_name(uint32_t compression);
 std::optional<uint32_t> parse_compression(std::string_view s);
-// Valid levels: zstd 1..22; lzo and none ignore it.
-bool compression_level_ok(uint32_t compression, int32_t level);
+// "1..22": the zstd levels (PD_ZSTD_LEVEL_MIN..PD_ZSTD_LEVEL_MAX), for help
+// texts and errors.
+std::string zstd_level_range();
+// Refuses a level pd_compression_level_ok() does not take, with a usage
+// Error "<what> is out of range for zstd (1..22)"; what names the value
+// as the user gave it ("--level 30", "<file>: DUMPADM_LEVEL=30").
+void check_compression_level(uint32_t compression, int32_t level,
+			     const std::string &what);
 
 // A minfree value as savecore takes it (savecore/minfree.h): a number of
 // KiB, or one with a k, m, g or % (at most 100) suffix.

@@ -65,7 +65,7 @@ void setup_cli(CLI::App &app, Options &o)
 	app.add_option("--compression", o.compression, "page compression in the dump")
 		->check(CLI::IsMember({ "zstd", "lzo", "none" }))
 		->option_text("zstd|lzo|none");
-	app.add_option("--level", o.level, "compression level (zstd: 1..22)")
+	app.add_option("--level", o.level, "compression level (zstd: " + pd::zstd_level_range() + ")")
 		->option_text("N");
 	app.footer("Without options, dumpadm prints the configuration.\n"
 		   "Exit status: 0 success, 1 error or refusal (nothing changed), 2 usage.");
@@ -199,10 +199,8 @@ int run(const Options &o)
 		cfg.compression = *pd::parse_compression(o.compression);
 	if (o.level)
 		cfg.level = *o.level;
-	if (!pd::compression_level_ok(cfg.compression, cfg.level))
-		throw pd::Error(pd::strprintf("compression level %d is out of range for %s (1..22)",
-					      cfg.level, pd::compression_name(cfg.compression)),
-				pd::ErrorKind::Usage);
+	pd::check_compression_level(cfg.compression, cfg.level,
+				    pd::strprintf("compression level %d", cfg.level));
 
 	if (o.estimate) {
 		pd::Estimate est = pd::estimate_system(paths, cfg.content, cfg.compression);

@@ -89,6 +89,21 @@ enum pd_compression {
 	PD_COMPRESS_NONE = 2,
 };
 
+/*
+ * pd_header.compression_level for zstd: its standard levels, the one
+ * range that dumpadm, dumpadm.conf and the module check (zstd's negative
+ * "fast" levels are not offered). LZO and none have no levels.
+ */
+#define PD_ZSTD_LEVEL_MIN	1
+#define PD_ZSTD_LEVEL_MAX	22
+
+/*
+ * 1 when level is valid for compression: within the zstd bounds for
+ * zstd, anything for LZO and none (which ignore it); 0 otherwise, and
+ * for a compression this code does not know.
+ */
+int pd_compression_level_ok(uint32_t compression, int32_t level);
+
 struct pd_section {
 	uint32_t type;		/* enum pd_section_type */
 	uint32_t flags;		/* PD_SECT_F_* */

@@ -78,6 +78,33 @@ TEST(Config, ErrorsNameFileLineAndValue)
 	EXPECT_NO_THROW(pd::parse_config("DUMPADM_COMPRESSION=none\nDUMPADM_LEVEL=0\n", "t", "h"));
 }
 
+// The zstd bounds come from formats/ (PD_ZSTD_LEVEL_MIN, _MAX): dumpadm.conf
+// and dumpadm --level refuse with them.
+TEST(Config, CompressionLevelBounds)
+{
+	EXPECT_EQ(pd::zstd_level_range(), "1..22");
+	EXPECT_EQ(pd::parse_config("DUMPADM_LEVEL=22\n", "t", "h").level, 22);
+	EXPECT_EQ(pd::parse_config("DUMPADM_LEVEL=1\n", "t", "h").level, 1);
+	for (const char *level : { "0", "23", "-1" }) {
+		try {
+			pd::parse_config(std::string("DUMPADM_LEVEL=") + level + "\n", "/etc/dumpadm.conf", "h");
+			FAIL() << "accepted zstd level " << level;
+		} catch (const pd::Error &e) {
+			EXPECT_EQ(std::string(e.what()), std::string("/etc/dumpadm.conf: DUMPADM_LEVEL=") + level +
+				  " is out of range for zstd (1..22)");
+			EXPECT_EQ(e.kind(), pd::ErrorKind::Usage);
+		}
+	}
+	EXPECT_EQ(pd::parse_config("DUMPADM_COMPRESSION=lzo\nDUMPADM_LEVEL=99\n", "t", "h").level, 99);
+	try {
+		pd::check_compression_level(PD_COMPRESS_ZSTD, 30, "compression level 30");
+		FAIL();
+	} catch (const pd::Error &e) {
+		EXPECT_STREQ(e.what(), "compression level 30 is out of range for zstd (1..22)");
+	}
+	EXPECT_NO_THROW(pd::check_compression_level(PD_COMPRESS_NONE, 30, "x"));
+}
+
 TEST(Config, SaveCreatesEtcUnderRoot)
 {
 	pdtest::TempDir tmp;
