@@ -100,9 +100,11 @@ DumpConfig parse_config(std::string_view text, const std::string &origin,
 				throw bad("DUMPADM_COMPRESSION: expected zstd, lzo or none, found \"" + v + "\"");
 			cfg.compression = *c;
 		} else if (key == "DUMPADM_MINFREE") {
-			if (!v.empty() && !minfree_valid(v))
-				throw bad("DUMPADM_MINFREE: expected a number of KiB, or one with a k, m, g or % suffix (at most 100%), found \"" + v + "\"");
-			cfg.minfree = v;
+			if (v.empty())
+				cfg.minfree.reset();
+			else
+				cfg.minfree = parse_minfree(v, strprintf("%s:%u: DUMPADM_MINFREE",
+									 origin.c_str(), lineno));
 		} else if (key == "DUMPADM_LEVEL") {
 			char *end = nullptr;
 			long l = std::strtol(v.c_str(), &end, 10);
@@ -141,7 +143,7 @@ std::string format_config(const DumpConfig &cfg)
 	s += std::string("DUMPADM_COMPRESSION=") +
 	     compression_name(cfg.compression) + "\n";
 	s += strprintf("DUMPADM_LEVEL=%d\n", cfg.level);
-	s += "DUMPADM_MINFREE=" + cfg.minfree + "\n";
+	s += "DUMPADM_MINFREE=" + (cfg.minfree ? cfg.minfree->text() : "") + "\n";
 	return s;
 }
 
@@ -238,46 +240,6 @@ void check_compression_level(uint32_t compression, int32_t level,
 		throw Error(what + " is out of range for " + compression_name(compression) +
 			    " (" + zstd_level_range() + ")",
 			    ErrorKind::Usage);
-}
-
-bool minfree_valid(std::string_view s)
-{
-	uint64_t limit = UINT64_MAX / 1024;	// a bare number is KiB
-
-	s = trim(s);
-	if (s.empty())
-		return false;
-	switch (s.back()) {
-	case 'k': case 'K':
-		s.remove_suffix(1);
-		break;
-	case 'm': case 'M':
-		limit = UINT64_MAX >> 20;
-		s.remove_suffix(1);
-		break;
-	case 'g': case 'G':
-		limit = UINT64_MAX >> 30;
-		s.remove_suffix(1);
-		break;
-	case '%':
-		limit = 100;
-		s.remove_suffix(1);
-		break;
-	}
-	if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos)
-		return false;
-	auto v = parse_u64(s);
-	return v && *v <= limit;
-}
-
-void write_minfree_file(const std::string &savedir, const std::string &minfree)
-{
-	// Parents as usual, the directory itself private, as savecore makes it.
-	if (!path_exists(savedir)) {
-		mkdir_p(path_dirname(savedir), 0755);
-		mkdir_p(savedir, 0700);
-	}
-	write_file_atomic(savedir + "/minfree", minfree + "\n", 0644);
 }
 
 } // namespace pd

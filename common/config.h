@@ -11,8 +11,8 @@
 //	DUMPADM_CSAVE=on		save compressed: on | off
 //	DUMPADM_COMPRESSION=zstd	page compression: zstd | lzo | none
 //	DUMPADM_LEVEL=1			compression level
-//	DUMPADM_MINFREE=10%		free space savecore leaves (KiB, or
-//					k, m, g, %); empty: the savecore
+//	DUMPADM_MINFREE=10%		free space savecore leaves (syntax:
+//					common/minfree.h); empty: the savecore
 //					directory's minfree file or 1 MiB
 //
 // The keys and their spellings are stable: savecore reads the file, and
@@ -23,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/minfree.h"
 
 namespace pd {
 
@@ -35,7 +37,7 @@ struct DumpConfig {
 	bool csave = true;
 	uint32_t compression = 0;	// enum pd_compression
 	int32_t level = 1;
-	std::string minfree;		// as given to -m; "" when unset
+	std::optional<MinFree> minfree;	// dumpadm -m; unset: savecore's default
 
 	bool operator==(const DumpConfig &) const = default;
 };
@@ -72,13 +74,5 @@ std::string zstd_level_range();
 // as the user gave it ("--level 30", "<file>: DUMPADM_LEVEL=30").
 void check_compression_level(uint32_t compression, int32_t level,
 			     const std::string &what);
-
-// A minfree value as savecore takes it (savecore/minfree.h): a number of
-// KiB, or one with a k, m, g or % (at most 100) suffix.
-bool minfree_valid(std::string_view s);
-// Writes <savedir>/minfree (creating the directory, mode 0700, its
-// parents 0755) as
-// illumos's dumpadm -m does, so that savecore run by hand finds it too.
-void write_minfree_file(const std::string &savedir, const std::string &minfree);
 
 } // namespace pd

@@ -191,16 +191,16 @@ SymtabResult Saver::check_symtab(const struct pd_header &h)
 // minfree: what must stay free once the files are written.
 void Saver::check_space(const OutputDir &dir, uint64_t need, const DumpConfig &cfg)
 {
-	MinFree mf = load_minfree(opts_.minfree, cfg.minfree, config_path(opts_.config_root),
-				  dir.path());
-	uint64_t keep = mf.resolve(dir.total_bytes());
+	MinFreeSetting mf = load_minfree(opts_.minfree, cfg.minfree, config_path(opts_.config_root),
+					 dir.path());
+	uint64_t keep = mf.value.resolve(dir.total_bytes());
 	uint64_t avail = dir.free_bytes();
 
 	if (avail >= need && avail - need >= keep)
 		return;
 	std::string why = mf.source == "default" ?
 		"savecore keeps " + human_size(keep) + " free" :
-		"minfree (" + mf.describe() + ", from " + mf.source + ") keeps " +
+		"minfree (" + mf.value.describe() + ", from " + mf.source + ") keeps " +
 		human_size(keep) + " free";
 	throw Error(strprintf("%s: not enough space: the dump needs %s and %s, but only %s is free; "
 			      "the dump stays on %s (free some space, or lower minfree, and run savecore again)",
