@@ -54,9 +54,10 @@ enum pd_section_type {
  * (the boot-block space of the kernel's union swap_header, whose
  * info.version starts at byte 1024): no trailing copy, no SYMTAB section
  * nor descriptor block. Every writer of the leading header on such an
- * area rewrites bytes 0..1023 only, leaving the swap header (bytes
+ * area changes bytes 0..1023 only, leaving the swap header (bytes
  * 1024..4095, "SWAPSPACE2" at 4086) as it was, so that swapon works
- * again after savecore. The module writes the trailing copy at panic.
+ * again after savecore (pd_header_block_compose()). The module writes
+ * the trailing copy at panic (pd_header_nr_copies()).
  */
 #define PD_COMPAT_SWAP		(1ULL << 0)
 

@@ -220,16 +220,12 @@ void Saver::write_text(const OutputDir &dir, const std::string &name,
 void Saver::mark_saved(const HeaderPair &hp, const HeaderCopy &used)
 {
 	struct pd_header h = used.h;
-	uint64_t seq = h.sequence;
 
-	for (const HeaderCopy *c : { &hp.primary, &hp.trailer })
-		if (c->valid())
-			seq = std::max(seq, c->h.sequence);
 	// An unfinished dump stays known as incomplete for saves with -d.
 	if (unfinished(h))
 		h.dump_flags |= PD_DUMP_F_INCOMPLETE;
 	h.state = PD_STATE_SAVED;
-	h.sequence = seq + 1;
+	h.sequence = hp.next_sequence();
 	pd_header_seal(&h);
 	write_headers(*area_, h);
 }
@@ -333,8 +329,7 @@ int Saver::run()
 		// says empty, so dumpadm may arm the device again.
 		struct pd_header cleared = h;
 		cleared.state = PD_STATE_EMPTY;
-		cleared.sequence = std::max(hp.primary.valid() ? hp.primary.h.sequence : 0,
-					    hp.trailer.valid() ? hp.trailer.h.sequence : 0) + 1;
+		cleared.sequence = hp.next_sequence();
 		pd_header_seal(&cleared);
 		write_headers(*area_, cleared);
 		out_ << "savecore: cleared the dump on " << device_ << " from "

@@ -5,6 +5,7 @@
 #include "pd_compat.h"
 #include "pd_content.h"
 #include "pd_format.h"
+#include "pd_header_write.h"
 #include "pd_ioctl.h"
 
 #include "headers_layout.h"
