@@ -22,10 +22,11 @@ PD_EXTERN_C_BEGIN
 /* Cannot be read at all: no level dumps these. */
 #define PD_PF_NOPAGE		(1U << 0)	/* no struct page (not RAM, past the memmap) */
 #define PD_PF_UNREADABLE	(1U << 1)	/* hwpoison, offline, or not in the direct map */
-#define PD_PF_UNACCEPTED	(1U << 2)	/* unaccepted memory (TDX, SNP): touching it is fatal */
+/* Unaccepted memory (TDX, SNP guests): touching it is fatal. */
+#define PD_PF_UNACCEPTED	(1U << 2)
 
 /* Free memory. */
-#define PD_PF_BUDDY		(1U << 3)	/* in the buddy allocator (a free block's pages) */
+#define PD_PF_BUDDY		(1U << 3)	/* a free block's page, buddy allocator */
 
 /*
  * Typed kernel pages. They overlay ->mapping with their own fields (a
