@@ -100,9 +100,11 @@ DumpConfig parse_config(std::string_view text, const std::string &origin,
 				throw bad("DUMPADM_COMPRESSION: expected zstd, lzo or none, found \"" + v + "\"");
 			cfg.compression = *c;
 		} else if (key == "DUMPADM_MINFREE") {
-			if (!v.empty() && !minfree_valid(v))
-				throw bad("DUMPADM_MINFREE: expected a number of KiB, or one with a k, m, g or % suffix (at most 100%), found \"" + v + "\"");
-			cfg.minfree = v;
+			if (v.empty())
+				cfg.minfree.reset();
+			else
+				cfg.minfree = parse_minfree(v, strprintf("%s:%u: DUMPADM_MINFREE",
+									 origin.c_str(), lineno));
 		} else if (key == "DUMPADM_LEVEL") {
 			char *end = nullptr;
 			long l = std::strtol(v.c_str(), &end, 10);
@@ -112,11 +114,8 @@ DumpConfig parse_config(std::string_view text, const std::string &origin,
 		}
 		// Unknown keys are left alone, as illumos does.
 	}
-	if (!compression_level_ok(cfg.compression, cfg.level))
-		throw Error(strprintf("%s: DUMPADM_LEVEL=%d is out of range for %s (1..22)",
-				      origin.c_str(), cfg.level,
-				      compression_name(cfg.compression)),
-			    ErrorKind::Usage);
+	check_compression_level(cfg.compression, cfg.level,
+				strprintf("%s: DUMPADM_LEVEL=%d", origin.c_str(), cfg.level));
 	return cfg;
 }
 
@@ -144,7 +143,7 @@ std::string format_config(const DumpConfig &cfg)
 	s += std::string("DUMPADM_COMPRESSION=") +
 	     compression_name(cfg.compression) + "\n";
 	s += strprintf("DUMPADM_LEVEL=%d\n", cfg.level);
-	s += "DUMPADM_MINFREE=" + cfg.minfree + "\n";
+	s += "DUMPADM_MINFREE=" + (cfg.minfree ? cfg.minfree->text() : "") + "\n";
 	return s;
 }
 
@@ -229,49 +228,18 @@ std::optional<uint32_t> parse_compression(std::string_view s)
 	return std::nullopt;
 }
 
-bool compression_level_ok(uint32_t compression, int32_t level)
+std::string zstd_level_range()
 {
-	return compression != PD_COMPRESS_ZSTD || (level >= 1 && level <= 22);
+	return strprintf("%d..%d", PD_ZSTD_LEVEL_MIN, PD_ZSTD_LEVEL_MAX);
 }
 
-bool minfree_valid(std::string_view s)
+void check_compression_level(uint32_t compression, int32_t level,
+			     const std::string &what)
 {
-	uint64_t limit = UINT64_MAX / 1024;	// a bare number is KiB
-
-	s = trim(s);
-	if (s.empty())
-		return false;
-	switch (s.back()) {
-	case 'k': case 'K':
-		s.remove_suffix(1);
-		break;
-	case 'm': case 'M':
-		limit = UINT64_MAX >> 20;
-		s.remove_suffix(1);
-		break;
-	case 'g': case 'G':
-		limit = UINT64_MAX >> 30;
-		s.remove_suffix(1);
-		break;
-	case '%':
-		limit = 100;
-		s.remove_suffix(1);
-		break;
-	}
-	if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos)
-		return false;
-	auto v = parse_u64(s);
-	return v && *v <= limit;
-}
-
-void write_minfree_file(const std::string &savedir, const std::string &minfree)
-{
-	// Parents as usual, the directory itself private, as savecore makes it.
-	if (!path_exists(savedir)) {
-		mkdir_p(path_dirname(savedir), 0755);
-		mkdir_p(savedir, 0700);
-	}
-	write_file_atomic(savedir + "/minfree", minfree + "\n", 0644);
+	if (!pd_compression_level_ok(compression, level))
+		throw Error(what + " is out of range for " + compression_name(compression) +
+			    " (" + zstd_level_range() + ")",
+			    ErrorKind::Usage);
 }
 
 } // namespace pd

@@ -11,8 +11,8 @@
 //	DUMPADM_CSAVE=on		save compressed: on | off
 //	DUMPADM_COMPRESSION=zstd	page compression: zstd | lzo | none
 //	DUMPADM_LEVEL=1			compression level
-//	DUMPADM_MINFREE=10%		free space savecore leaves (KiB, or
-//					k, m, g, %); empty: the savecore
+//	DUMPADM_MINFREE=10%		free space savecore leaves (syntax:
+//					common/minfree.h); empty: the savecore
 //					directory's minfree file or 1 MiB
 //
 // The keys and their spellings are stable: savecore reads the file, and
@@ -23,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/minfree.h"
 
 namespace pd {
 
@@ -35,7 +37,7 @@ struct DumpConfig {
 	bool csave = true;
 	uint32_t compression = 0;	// enum pd_compression
 	int32_t level = 1;
-	std::string minfree;		// as given to -m; "" when unset
+	std::optional<MinFree> minfree;	// dumpadm -m; unset: savecore's default
 
 	bool operator==(const DumpConfig &) const = default;
 };
@@ -64,15 +66,13 @@ const char *content_description(uint32_t content);
 std::optional<uint32_t> parse_content(std::string_view s);
 const char *compression_name(uint32_t compression);
 std::optional<uint32_t> parse_compression(std::string_view s);
-// Valid levels: zstd 1..22; lzo and none ignore it.
-bool compression_level_ok(uint32_t compression, int32_t level);
-
-// A minfree value as savecore takes it (savecore/minfree.h): a number of
-// KiB, or one with a k, m, g or % (at most 100) suffix.
-bool minfree_valid(std::string_view s);
-// Writes <savedir>/minfree (creating the directory, mode 0700, its
-// parents 0755) as
-// illumos's dumpadm -m does, so that savecore run by hand finds it too.
-void write_minfree_file(const std::string &savedir, const std::string &minfree);
+// "1..22": the zstd levels (PD_ZSTD_LEVEL_MIN..PD_ZSTD_LEVEL_MAX), for help
+// texts and errors.
+std::string zstd_level_range();
+// Refuses a level pd_compression_level_ok() does not take, with a usage
+// Error "<what> is out of range for zstd (1..22)"; what names the value
+// as the user gave it ("--level 30", "<file>: DUMPADM_LEVEL=30").
+void check_compression_level(uint32_t compression, int32_t level,
+			     const std::string &what);
 
 } // namespace pd

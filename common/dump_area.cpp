@@ -211,9 +211,10 @@ const HeaderCopy *HeaderPair::best() const
 	return nullptr;
 }
 
-size_t header_write_size(const struct pd_header &h)
+uint64_t HeaderPair::next_sequence() const
 {
-	return h.compat_features & PD_COMPAT_SWAP ? PD_HEADER_SIZE : PD_BLOCK_SIZE;
+	return pd_header_next_sequence(primary.valid() ? &primary.h : nullptr,
+				       trailer.valid() ? &trailer.h : nullptr);
 }
 
 void write_headers(DumpArea &area, const struct pd_header &h)
@@ -224,13 +225,21 @@ void write_headers(DumpArea &area, const struct pd_header &h)
 				      (unsigned long long)h.area_size,
 				      (unsigned long long)area.area_size()));
 
-	std::vector<uint8_t> block(PD_BLOCK_SIZE, 0);
+	std::vector<uint8_t> block(PD_BLOCK_SIZE);
 
-	std::memcpy(block.data(), &h, sizeof(h));
-	// On swap, bytes 1024..4095 of the first block are the swap header.
-	area.write(block.data(), header_write_size(h), 0);
-	area.write(block.data(), block.size(), pd_trailer_offset(h.area_size));
-	area.sync();
+	for (unsigned int i = 0; i < pd_header_nr_copies(&h); i++) {
+		auto copy = static_cast<enum pd_header_copy>(i);
+		uint64_t off = pd_header_copy_offset(&h, copy);
+
+		// Over what is there now, which a swap primary keeps past the
+		// header; given the old block, composing cannot fail.
+		area.read(block.data(), block.size(), off);
+		pd_header_block_compose(block.data(), &h, copy, block.data());
+		area.write(block.data(), block.size(), off);
+		// The page cache does not keep the order: the primary must be
+		// on the device before the trailing copy changes.
+		area.sync();
+	}
 }
 
 } // namespace pd

@@ -9,6 +9,7 @@
 
 #include "common/file_util.h"
 #include "pd_format.h"
+#include "pd_header_write.h"
 
 namespace pd {
 
@@ -67,19 +68,20 @@ struct HeaderPair {
 	// when neither is valid.
 	const HeaderCopy *best() const;
 	bool both_blank() const { return primary.blank && trailer.blank; }
+	// pd_header_next_sequence() of the valid copies.
+	uint64_t next_sequence() const;
 };
 
 // Reads and checks both copies. check_area_size 0 skips the match of
 // pd_header.area_size against the area (pd_header_check's convention).
 HeaderPair read_headers(const DumpArea &area, uint64_t check_area_size);
 
-// Writes h into both copies, each a zero-padded PD_BLOCK_SIZE block, and
-// fsyncs. The caller seals h. On a PD_COMPAT_SWAP area the leading copy
-// is its PD_HEADER_SIZE bytes only: the rest of that block is the swap
-// header.
+// Writes h as formats/pd_header_write.h says: its copies in order, the
+// primary first, each a block from pd_header_block_compose() (on a swap
+// area the primary's keeps the swap header), each fsynced before the
+// next. The caller sets h.sequence (HeaderPair::next_sequence()) and
+// seals h.
 void write_headers(DumpArea &area, const struct pd_header &h);
-// How many bytes of the first block a leading header write covers.
-size_t header_write_size(const struct pd_header &h);
 
 // Names the field pd_header_check() objected to, with its offset in the
 // header and the expected and found values.

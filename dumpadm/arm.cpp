@@ -116,7 +116,8 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	h->compression_level = in.level;
 	h->nr_cpus = static_cast<uint32_t>(in.notes.addr.size());
 	std::snprintf(h->release, sizeof(h->release), "%s", in.release.c_str());
-	h->sequence = 1;
+	// A new arm: no copy of it exists yet.
+	h->sequence = pd_header_next_sequence(nullptr, nullptr);
 	if (in.swap)
 		h->compat_features |= PD_COMPAT_SWAP;
 	if (!in.symtab.text.empty() && !in.swap) {

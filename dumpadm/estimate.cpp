@@ -6,15 +6,16 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/kernel-page-flags.h>
 #include <unistd.h>
 
 #include "common/config.h"
 #include "common/device_info.h"
 #include "common/error.h"
 #include "common/file_util.h"
+#include "dumpadm/kpageflags.h"
 #include "dumpadm/symtab.h"
 #include "kdump_format.h"
+#include "pd_content.h"
 #include "pd_format.h"
 
 namespace pd {
@@ -22,11 +23,6 @@ namespace pd {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-
-constexpr uint64_t bit(unsigned n)
-{
-	return uint64_t(1) << n;
-}
 
 std::string label(const char *l, const std::string &value)
 {
@@ -66,10 +62,6 @@ AssumedRatios assumed_ratios(uint32_t compression)
 	return { 10, 10 };
 }
 
-namespace {
-
-} // namespace
-
 std::vector<RamRange> parse_iomem(std::string_view text, const std::string &origin)
 {
 	std::vector<RamRange> ranges;
@@ -106,18 +98,6 @@ std::vector<RamRange> parse_iomem(std::string_view text, const std::string &orig
 	return ranges;
 }
 
-PageClass classify_kpageflags(uint64_t f)
-{
-	if (f & (bit(KPF_NOPAGE) | bit(KPF_HWPOISON) | bit(KPF_OFFLINE)))
-		return PageClass::NotDumpable;
-	if (f & bit(KPF_BUDDY))
-		return PageClass::Free;
-	if (f & (bit(KPF_LRU) | bit(KPF_ANON) | bit(KPF_SWAPCACHE) |
-		 bit(KPF_THP) | bit(KPF_HUGE)))
-		return PageClass::UserOrCache;
-	return PageClass::Kernel;
-}
-
 PageCensus count_pages(const std::string &kpageflags_path,
 		       const std::vector<RamRange> &ranges)
 {
@@ -147,11 +127,11 @@ PageCensus count_pages(const std::string &kpageflags_path,
 						      (unsigned long long)pfn));
 			size_t have = static_cast<size_t>(got) / 8;
 			for (size_t i = 0; i < have; i++) {
-				switch (classify_kpageflags(buf[i])) {
-				case PageClass::NotDumpable: c.not_dumpable++; break;
-				case PageClass::Free: c.free++; break;
-				case PageClass::UserOrCache: c.user_or_cache++; break;
-				case PageClass::Kernel: c.kernel++; break;
+				switch (pd_page_kind(pflags_from_kpageflags(buf[i]))) {
+				case PD_PAGE_UNREADABLE: c.not_dumpable++; break;
+				case PD_PAGE_FREE: c.free++; break;
+				case PD_PAGE_USER: c.user_or_cache++; break;
+				case PD_PAGE_KERNEL: c.kernel++; break;
 				}
 			}
 			if (have < n) {
@@ -242,23 +222,22 @@ Estimate compute_estimate(const EstimateInputs &in)
 	Estimate e;
 	const PageCensus &c = in.census;
 
+	// What the content keeps of each kind: the module's rule.
+	auto kept = [&](enum pd_page_kind kind, uint64_t n) {
+		return pd_kind_verdict(in.content, kind) == PD_VERDICT_KEEP ? n : 0;
+	};
 	e.in = in;
-	switch (in.content) {
-	case PD_CONTENT_ALL:
-		e.pages = c.kernel + c.user_or_cache + c.free;
-		break;
-	case PD_CONTENT_CURPROC:
-		e.pages = c.kernel + std::min(in.process ? in.process->rss_pages : 0,
-					      c.user_or_cache);
-		break;
-	default:
-		e.pages = c.kernel;
-		break;
-	}
+	e.kernel_pages = kept(PD_PAGE_KERNEL, c.kernel);
+	e.other_pages = kept(PD_PAGE_USER, c.user_or_cache) + kept(PD_PAGE_FREE, c.free);
+	// The panicking process's pages (PD_PF_CURPROC), which no page flag
+	// here tells: as many as the largest resident set, at most the user
+	// pages the content leaves out otherwise.
+	if (in.content == PD_CONTENT_CURPROC && in.process)
+		e.other_pages += std::min(in.process->rss_pages, c.user_or_cache -
+					  kept(PD_PAGE_USER, c.user_or_cache));
+	e.pages = e.kernel_pages + e.other_pages;
 	e.uncompressed_bytes = e.pages * kPage;
 	e.ratios = assumed_ratios(in.compression);
-	e.kernel_pages = std::min(e.pages, c.kernel);
-	e.other_pages = e.pages - e.kernel_pages;
 	e.data_bytes = compressed(e.kernel_pages * kPage, e.ratios.kernel10) +
 		       compressed(e.other_pages * kPage, e.ratios.other10);
 

@@ -3,19 +3,14 @@
 // configured content, and whether a dump area is large enough for it.
 //
 // The pages come from the live system as the capture module would choose
-// them at a panic (capture/pd_image.c: pd_classify()): /proc/iomem's
-// System RAM ranges (root sees the addresses) and one /proc/kpageflags
-// word per PFN (root only; flag bits in linux/kernel-page-flags.h):
-//
-//   all      every RAM page that has a struct page and is not HWPoison
-//            or Offline (KPF_NOPAGE, KPF_HWPOISON, KPF_OFFLINE)
-//   kernel   of those, the ones that are not free (KPF_BUDDY, which 6.1
-//            reports for every page of a free block; where only the first
-//            page is marked, MemFree makes up the difference), not user or
-//            page cache (KPF_LRU, KPF_ANON, KPF_SWAPCACHE, KPF_THP) and
-//            not hugetlb (KPF_HUGE)
-//   curproc  kernel plus the resident set of the largest process
-//            (/proc/PID/statm), standing in for whichever process panics
+// them at a panic: /proc/iomem's System RAM ranges (root sees the
+// addresses) and one /proc/kpageflags word per PFN (root only), each
+// turned into formats/pd_content.h's page flags (dumpadm/kpageflags.h)
+// and counted by pd_page_kind(); what each content level keeps of those
+// is pd_kind_verdict(), the module's rule. Free pages: 6.1 marks every
+// page of a free block KPF_BUDDY; where only the first page is marked,
+// MemFree makes up the difference. curproc counts, for the panicking
+// process, the resident set of the largest process (/proc/PID/statm).
 //
 // No page is read: the compressed size assumes a ratio per kind of page
 // (assumed_ratios(): kernel pages zstd 4:1 and LZO 2.7:1, about 30%
@@ -45,20 +40,13 @@ struct RamRange {
 // (what a user other than root sees).
 std::vector<RamRange> parse_iomem(std::string_view text, const std::string &origin);
 
-enum class PageClass {
-	NotDumpable,	// no struct page, HWPoison, Offline
-	Free,		// buddy allocator
-	UserOrCache,	// anonymous, page cache, swap cache, THP, hugetlb
-	Kernel,		// everything else
-};
-PageClass classify_kpageflags(uint64_t flags);
-
+// The RAM pages by pd_page_kind().
 struct PageCensus {
 	uint64_t ram = 0;		// PFNs in the ranges
-	uint64_t kernel = 0;
-	uint64_t user_or_cache = 0;
-	uint64_t free = 0;
-	uint64_t not_dumpable = 0;
+	uint64_t kernel = 0;		// PD_PAGE_KERNEL
+	uint64_t user_or_cache = 0;	// PD_PAGE_USER
+	uint64_t free = 0;		// PD_PAGE_FREE
+	uint64_t not_dumpable = 0;	// PD_PAGE_UNREADABLE, and PFNs past the memmap
 	uint64_t max_pfn = 0;		// highest RAM PFN + 1
 	unsigned nr_ranges = 0;
 	uint64_t free_unmarked = 0;	// of free: taken from MemFree

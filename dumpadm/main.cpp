@@ -51,7 +51,7 @@ void setup_cli(CLI::App &app, Options &o)
 		->option_text("DEVICE|swap|none");
 	app.add_option("-s", o.savedir, "savecore directory (default /var/crash/HOSTNAME)")
 		->option_text("DIR");
-	app.add_option("-m", o.minfree, "free space savecore leaves in the savecore directory: KiB, or with a k, m, g or % suffix")
+	app.add_option("-m", o.minfree, std::string("free space savecore leaves in the savecore directory: ") + pd::kMinFreeSyntax)
 		->option_text("N[k|m|g|%]");
 	app.add_option("-z", o.csave, "save compressed")
 		->check(CLI::IsMember({ "on", "off" }))
@@ -65,7 +65,7 @@ void setup_cli(CLI::App &app, Options &o)
 	app.add_option("--compression", o.compression, "page compression in the dump")
 		->check(CLI::IsMember({ "zstd", "lzo", "none" }))
 		->option_text("zstd|lzo|none");
-	app.add_option("--level", o.level, "compression level (zstd: 1..22)")
+	app.add_option("--level", o.level, "compression level (zstd: " + pd::zstd_level_range() + ")")
 		->option_text("N");
 	app.footer("Without options, dumpadm prints the configuration.\n"
 		   "Exit status: 0 success, 1 error or refusal (nothing changed), 2 usage.");
@@ -183,9 +183,9 @@ int run(const Options &o)
 				pd::ErrorKind::Usage);
 	if (!o.savedir.empty() && o.savedir[0] != '/')
 		throw pd::Error("-s " + o.savedir + ": expected an absolute path", pd::ErrorKind::Usage);
-	if (!o.minfree.empty() && !pd::minfree_valid(o.minfree))
-		throw pd::Error("-m " + o.minfree + ": expected a number of KiB, or one with a k, m, g or % suffix (at most 100%)",
-				pd::ErrorKind::Usage);
+	std::optional<pd::MinFree> minfree;
+	if (!o.minfree.empty())
+		minfree = pd::parse_minfree(o.minfree, "-m");
 	if (!o.device.empty() && o.device != "none" && o.device != "swap" && o.device[0] != '/')
 		throw pd::Error("-d " + o.device + ": expected a device path (/dev/...), swap or none",
 				pd::ErrorKind::Usage);
@@ -199,10 +199,8 @@ int run(const Options &o)
 		cfg.compression = *pd::parse_compression(o.compression);
 	if (o.level)
 		cfg.level = *o.level;
-	if (!pd::compression_level_ok(cfg.compression, cfg.level))
-		throw pd::Error(pd::strprintf("compression level %d is out of range for %s (1..22)",
-					      cfg.level, pd::compression_name(cfg.compression)),
-				pd::ErrorKind::Usage);
+	pd::check_compression_level(cfg.compression, cfg.level,
+				    pd::strprintf("compression level %d", cfg.level));
 
 	if (o.estimate) {
 		pd::Estimate est = pd::estimate_system(paths, cfg.content, cfg.compression);
@@ -214,8 +212,8 @@ int run(const Options &o)
 		cfg.savedir = o.savedir;
 	if (!o.csave.empty())
 		cfg.csave = o.csave == "on";
-	if (!o.minfree.empty())
-		cfg.minfree = o.minfree;
+	if (minfree)
+		cfg.minfree = minfree;
 	if (o.yes || o.no)
 		cfg.enable = o.yes;
 	bool to_swap = o.device == "swap" || (o.device.empty() && cfg.swap && !cfg.device.empty());
@@ -287,8 +285,8 @@ int run(const Options &o)
 		pd::save_config(paths.root, cfg);
 		// As illumos: the minfree file in the savecore directory, also
 		// when the directory moves.
-		if (!cfg.minfree.empty() && (!o.minfree.empty() || cfg.savedir != old_cfg.savedir))
-			pd::write_minfree_file(under_root(o.root, cfg.savedir), cfg.minfree);
+		if (cfg.minfree && (minfree || cfg.savedir != old_cfg.savedir))
+			pd::write_minfree_file(under_root(o.root, cfg.savedir), *cfg.minfree);
 	}
 	if (o.update && !modify) {
 		if (!cfg.device.empty())

@@ -22,8 +22,8 @@ std::string format_configuration(const DumpConfig &cfg)
 	s += line("Savecore directory", cfg.savedir);
 	s += line("Savecore enabled", cfg.enable ? "yes" : "no");
 	s += line("Save compressed", cfg.csave ? "on" : "off");
-	if (!cfg.minfree.empty())
-		s += line("Savecore minfree", cfg.minfree);
+	if (cfg.minfree)
+		s += line("Savecore minfree", cfg.minfree->text());
 	std::string comp = compression_name(cfg.compression);
 	if (cfg.compression == PD_COMPRESS_ZSTD)
 		comp += strprintf(" level %d", cfg.level);

@@ -117,6 +117,18 @@ int pd_header_add_symtab(struct pd_header *h, uint64_t capacity)
 	return 0;
 }
 
+int pd_compression_level_ok(uint32_t compression, int32_t level)
+{
+	switch (compression) {
+	case PD_COMPRESS_ZSTD:
+		return level >= PD_ZSTD_LEVEL_MIN && level <= PD_ZSTD_LEVEL_MAX;
+	case PD_COMPRESS_LZO:
+	case PD_COMPRESS_NONE:
+		return 1;
+	}
+	return 0;
+}
+
 void pd_symtab_block_seal(struct pd_symtab_block *b)
 {
 	b->block_crc32c = pd_crc32c(0, b, offsetof(struct pd_symtab_block,

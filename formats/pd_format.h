@@ -54,9 +54,10 @@ enum pd_section_type {
  * (the boot-block space of the kernel's union swap_header, whose
  * info.version starts at byte 1024): no trailing copy, no SYMTAB section
  * nor descriptor block. Every writer of the leading header on such an
- * area rewrites bytes 0..1023 only, leaving the swap header (bytes
+ * area changes bytes 0..1023 only, leaving the swap header (bytes
  * 1024..4095, "SWAPSPACE2" at 4086) as it was, so that swapon works
- * again after savecore. The module writes the trailing copy at panic.
+ * again after savecore (pd_header_block_compose()). The module writes
+ * the trailing copy at panic (pd_header_nr_copies()).
  */
 #define PD_COMPAT_SWAP		(1ULL << 0)
 
@@ -88,6 +89,21 @@ enum pd_compression {
 	PD_COMPRESS_LZO = 1,
 	PD_COMPRESS_NONE = 2,
 };
+
+/*
+ * pd_header.compression_level for zstd: its standard levels, the one
+ * range that dumpadm, dumpadm.conf and the module check (zstd's negative
+ * "fast" levels are not offered). LZO and none have no levels.
+ */
+#define PD_ZSTD_LEVEL_MIN	1
+#define PD_ZSTD_LEVEL_MAX	22
+
+/*
+ * 1 when level is valid for compression: within the zstd bounds for
+ * zstd, anything for LZO and none (which ignore it); 0 otherwise, and
+ * for a compression this code does not know.
+ */
+int pd_compression_level_ok(uint32_t compression, int32_t level);
 
 struct pd_section {
 	uint32_t type;		/* enum pd_section_type */

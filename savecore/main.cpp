@@ -12,13 +12,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/minfree.h"
 #include "savecore/save.h"
 
 int main(int argc, char **argv)
 {
 	CLI::App app{ "savecore: save a panicdump crash dump as vmcore.N, System.map.N, dmesg.N and info.N\n"
 		      "Exit status: 0 saved (-C: an unsaved dump is present), 1 no dump, 2 error.\n"
-		      "Environment: DUMPADM_MINFREE (KiB, or a k/m/g/% suffix) overrides dumpadm.conf's and the directory's minfree file." };
+		      "Environment: DUMPADM_MINFREE, " + std::string(pd::kMinFreeSyntax) +
+		      ", overrides dumpadm.conf's and the directory's minfree file." };
 	pd::SaveOptions o;
 	std::string format = "kdump";
 

@@ -223,16 +223,16 @@ SymtabResult Saver::check_symtab(const struct pd_header &h)
 // minfree: what must stay free once the files are written.
 void Saver::check_space(const OutputDir &dir, uint64_t need, const DumpConfig &cfg)
 {
-	MinFree mf = load_minfree(opts_.minfree, cfg.minfree, config_path(opts_.config_root),
-				  dir.path());
-	uint64_t keep = mf.resolve(dir.total_bytes());
+	MinFreeSetting mf = load_minfree(opts_.minfree, cfg.minfree, config_path(opts_.config_root),
+					 dir.path());
+	uint64_t keep = mf.value.resolve(dir.total_bytes());
 	uint64_t avail = dir.free_bytes();
 
 	if (avail >= need && avail - need >= keep)
 		return;
 	std::string why = mf.source == "default" ?
 		"savecore keeps " + human_size(keep) + " free" :
-		"minfree (" + mf.describe() + ", from " + mf.source + ") keeps " +
+		"minfree (" + mf.value.describe() + ", from " + mf.source + ") keeps " +
 		human_size(keep) + " free";
 	throw Error(strprintf("%s: not enough space: the dump needs %s and %s, but only %s is free; "
 			      "the dump stays on %s (free some space, or lower minfree, and run savecore again)",
@@ -252,16 +252,12 @@ void Saver::write_text(const OutputDir &dir, const std::string &name,
 void Saver::mark_saved(const HeaderPair &hp, const HeaderCopy &used)
 {
 	struct pd_header h = used.h;
-	uint64_t seq = h.sequence;
 
-	for (const HeaderCopy *c : { &hp.primary, &hp.trailer })
-		if (c->valid())
-			seq = std::max(seq, c->h.sequence);
 	// An unfinished dump stays known as incomplete for saves with -d.
 	if (unfinished(h))
 		h.dump_flags |= PD_DUMP_F_INCOMPLETE;
 	h.state = PD_STATE_SAVED;
-	h.sequence = seq + 1;
+	h.sequence = hp.next_sequence();
 	pd_header_seal(&h);
 	write_headers(*area_, h);
 }
@@ -372,8 +368,7 @@ int Saver::run()
 		// says empty, so dumpadm may arm the device again.
 		struct pd_header cleared = h;
 		cleared.state = PD_STATE_EMPTY;
-		cleared.sequence = std::max(hp.primary.valid() ? hp.primary.h.sequence : 0,
-					    hp.trailer.valid() ? hp.trailer.h.sequence : 0) + 1;
+		cleared.sequence = hp.next_sequence();
 		pd_header_seal(&cleared);
 		write_headers(*area_, cleared);
 		out_ << "savecore: cleared the dump on " << device_ << " from "

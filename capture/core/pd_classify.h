@@ -8,8 +8,7 @@
 
 /*
  * Whether the pages [pfn, pfn + *run) are dumped at this content level;
- * *run is at least 1. Curproc's extra pages are the caller's (one PFN at
- * a time, through the source's curproc()).
+ * *run is at least 1 and at most end - pfn.
  */
 static inline bool pd_classify_run(const struct pd_page_source *src,
 				   u32 content, u64 pfn, u64 end, u64 *run)
@@ -18,17 +17,7 @@ static inline bool pd_classify_run(const struct pd_page_source *src,
 
 	if (!*run || *run > end - pfn)
 		*run = 1;
-	return pd_content_keeps(content, flags);
-}
-
-/* Can pfn be read at all (curproc's pages bypass the content rule)? */
-static inline bool pd_classify_readable(const struct pd_page_source *src,
-					u64 pfn)
-{
-	u64 run;
-
-	return !(src->ops->flags(src->priv, pfn, pfn + 1, &run) &
-		 (PD_PF_NOPAGE | PD_PF_UNREADABLE));
+	return pd_content_verdict(content, flags) == PD_VERDICT_KEEP;
 }
 
 #endif /* PD_CLASSIFY_H */

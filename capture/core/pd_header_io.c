@@ -1,27 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Both copies of the header, the primary first, the device flushed before
- * and after, so that a reader who finds a newer trailing copy knows the
- * primary went out before it. On a swap area (PD_COMPAT_SWAP) the rest of
- * the first block is the swap header and is kept; the trailing copy is
+ * Both copies of the header as formats/pd_header_write.h says every
+ * writer writes them: the primary first and flushed before the trailer,
+ * the data before both. On a swap area (PD_COMPAT_SWAP) the rest of the
+ * first block is the swap header and is kept; the trailing copy is
  * written here for the first time, swap slots being ours from the panic on.
  */
 #include "pd_header_io.h"
+#include "pd_header_write.h"
 
-static int pd_header_compose(struct pd_header_io *hio)
+/* One copy, laid out by the rule of formats/pd_header_write.h. */
+static int pd_header_copy_write(struct pd_header_io *hio,
+				enum pd_header_copy copy)
 {
-	struct pd_header *h = hio->hdr;
-	int ret = 0;
+	struct pd_area *a = hio->area;
+	const struct pd_header *h = hio->hdr;
+	const u8 *old = NULL;
+	int ret;
 
-	if (h->compat_features & PD_COMPAT_SWAP) {
-		ret = pd_area_read(hio->area, 0, hio->block, PD_BLOCK_SIZE);
-		if (ret)
-			pd_area_read_failed(hio->area, ret);
-	} else {
-		memset(hio->block, 0, PD_BLOCK_SIZE);
+	if (copy == PD_HEADER_PRIMARY &&
+	    (h->compat_features & PD_COMPAT_SWAP)) {
+		/* The rest of the block is the swap header: keep it. */
+		ret = pd_area_read(a, 0, hio->block, PD_BLOCK_SIZE);
+		if (ret) {
+			pd_area_read_failed(a, ret);
+			return ret;
+		}
+		old = hio->block;
 	}
-	memcpy(hio->block, h, sizeof(*h));
-	return ret;
+	if (pd_header_block_compose(hio->block, h, copy, old))
+		return -EINVAL;
+	ret = pd_area_write(a, pd_header_copy_offset(h, copy), hio->block,
+			    PD_BLOCK_SIZE);
+	/* The primary on the medium before the trailer is written. */
+	return ret ? ret : pd_area_flush(a);
 }
 
 int pd_header_write(struct pd_header_io *hio)
@@ -29,24 +41,15 @@ int pd_header_write(struct pd_header_io *hio)
 	struct pd_area *a = hio->area;
 	struct pd_errors *e = a->errors;
 	u32 stage = e->stage;
+	unsigned int copy;
 	int ret;
 
 	e->stage = PD_STAGE_HEADER;
-	hio->hdr->sequence++;
+	hio->hdr->sequence = pd_header_next_sequence(hio->hdr, NULL);
 	pd_header_seal(hio->hdr);
 	ret = pd_area_flush(a);
-	if (!ret)
-		ret = pd_header_compose(hio);
-	if (!ret)
-		ret = pd_area_write(a, 0, hio->block, PD_BLOCK_SIZE);
-	if (!ret) {
-		memset(hio->block + PD_HEADER_SIZE, 0,
-		       PD_BLOCK_SIZE - PD_HEADER_SIZE);
-		ret = pd_area_write(a, pd_trailer_offset(a->size), hio->block,
-				    PD_BLOCK_SIZE);
-	}
-	if (!ret)
-		ret = pd_area_flush(a);
+	for (copy = 0; !ret && copy < pd_header_nr_copies(hio->hdr); copy++)
+		ret = pd_header_copy_write(hio, copy);
 	e->stage = stage;
 	return ret;
 }

@@ -47,14 +47,8 @@ static u64 pd_bitmap2_chunk(struct pd_image *im, u8 *p, u64 first, u64 last)
 		while (pfn < end) {
 			bool keep = pd_classify_run(src, content, pfn, end,
 						    &run);
-			bool curproc = content == PD_CONTENT_CURPROC &&
-				       src->ops->curproc;
 
-			for (i = 0; i < run; i++) {
-				if (!keep && !(curproc &&
-					       pd_classify_readable(src, pfn + i) &&
-					       src->ops->curproc(src->priv, pfn + i)))
-					continue;
+			for (i = 0; keep && i < run; i++) {
 				kdump_bitmap_set(p, pfn + i - first);
 				if (pfn + i < im->ka)
 					im->image_rank++;

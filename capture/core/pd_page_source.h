@@ -17,14 +17,13 @@ struct pd_ram_range {
 
 struct pd_page_source_ops {
 	/*
-	 * The flags of pfn; *run is how many PFNs from pfn on (at least 1,
-	 * at most end - pfn) share them, e.g. a free buddy block.
+	 * The flags of pfn (PD_PF_CURPROC included for content curproc);
+	 * *run is how many PFNs from pfn on (at least 1, at most end - pfn)
+	 * share them, e.g. a free buddy block.
 	 */
 	u32 (*flags)(void *priv, u64 pfn, u64 end, u64 *run);
 	/* Copies the page into buf; -EIO when the memory could not be read. */
 	int (*read)(void *priv, u64 pfn, void *buf);
-	/* Content curproc: does the panicking process map pfn? May be NULL. */
-	bool (*curproc)(void *priv, u64 pfn);
 	/* Called every PD_TOUCH_EVERY pages: watchdogs. May be NULL. */
 	void (*touch)(void *priv);
 };

@@ -68,6 +68,12 @@ static u32 pd_page_flags(struct page *page)
 	return f;
 }
 
+static bool pd_mem_curproc(const struct pd_curproc *c, u64 pfn)
+{
+	return c->bitmap && pfn / 8 < c->bytes &&
+	       kdump_bitmap_test(c->bitmap, pfn);
+}
+
 static u32 pd_mem_flags(void *priv, u64 pfn, u64 end, u64 *run)
 {
 	struct page *page;
@@ -83,21 +89,14 @@ static u32 pd_mem_flags(void *priv, u64 pfn, u64 end, u64 *run)
 			*run = min_t(u64, 1ULL << order, end - pfn);
 		return PD_PF_BUDDY;
 	}
-	return pd_page_flags(page);
+	return pd_page_flags(page) |
+	       (pd_mem_curproc(priv, pfn) ? PD_PF_CURPROC : 0);
 }
 
 static int pd_mem_read(void *priv, u64 pfn, void *buf)
 {
 	/* A memory error is reported, not taken as a machine check. */
 	return copy_mc_to_kernel(buf, __va(PFN_PHYS(pfn)), PAGE_SIZE) ? -EIO : 0;
-}
-
-static bool pd_mem_curproc(void *priv, u64 pfn)
-{
-	struct pd_curproc *c = priv;
-
-	return c->bitmap && pfn / 8 < c->bytes &&
-	       kdump_bitmap_test(c->bitmap, pfn);
 }
 
 static void pd_mem_touch(void *priv)
@@ -108,7 +107,6 @@ static void pd_mem_touch(void *priv)
 static const struct pd_page_source_ops pd_memory_ops = {
 	.flags = pd_mem_flags,
 	.read = pd_mem_read,
-	.curproc = pd_mem_curproc,
 	.touch = pd_mem_touch,
 };
 

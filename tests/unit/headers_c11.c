@@ -3,7 +3,9 @@
 #include "crc32c.h"
 #include "kdump_format.h"
 #include "pd_compat.h"
+#include "pd_content.h"
 #include "pd_format.h"
+#include "pd_header_write.h"
 #include "pd_ioctl.h"
 
 #include "headers_layout.h"

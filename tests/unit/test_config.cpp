@@ -7,7 +7,6 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "pd_format.h"
-#include "savecore/minfree.h"
 #include "test_util.h"
 
 using pd::DumpConfig;
@@ -78,6 +77,33 @@ TEST(Config, ErrorsNameFileLineAndValue)
 	EXPECT_NO_THROW(pd::parse_config("DUMPADM_COMPRESSION=none\nDUMPADM_LEVEL=0\n", "t", "h"));
 }
 
+// The zstd bounds come from formats/ (PD_ZSTD_LEVEL_MIN, _MAX): dumpadm.conf
+// and dumpadm --level refuse with them.
+TEST(Config, CompressionLevelBounds)
+{
+	EXPECT_EQ(pd::zstd_level_range(), "1..22");
+	EXPECT_EQ(pd::parse_config("DUMPADM_LEVEL=22\n", "t", "h").level, 22);
+	EXPECT_EQ(pd::parse_config("DUMPADM_LEVEL=1\n", "t", "h").level, 1);
+	for (const char *level : { "0", "23", "-1" }) {
+		try {
+			pd::parse_config(std::string("DUMPADM_LEVEL=") + level + "\n", "/etc/dumpadm.conf", "h");
+			FAIL() << "accepted zstd level " << level;
+		} catch (const pd::Error &e) {
+			EXPECT_EQ(std::string(e.what()), std::string("/etc/dumpadm.conf: DUMPADM_LEVEL=") + level +
+				  " is out of range for zstd (1..22)");
+			EXPECT_EQ(e.kind(), pd::ErrorKind::Usage);
+		}
+	}
+	EXPECT_EQ(pd::parse_config("DUMPADM_COMPRESSION=lzo\nDUMPADM_LEVEL=99\n", "t", "h").level, 99);
+	try {
+		pd::check_compression_level(PD_COMPRESS_ZSTD, 30, "compression level 30");
+		FAIL();
+	} catch (const pd::Error &e) {
+		EXPECT_STREQ(e.what(), "compression level 30 is out of range for zstd (1..22)");
+	}
+	EXPECT_NO_THROW(pd::check_compression_level(PD_COMPRESS_NONE, 30, "x"));
+}
+
 TEST(Config, SaveCreatesEtcUnderRoot)
 {
 	pdtest::TempDir tmp;
@@ -94,41 +120,34 @@ TEST(Config, SaveCreatesEtcUnderRoot)
 TEST(Config, MinfreeKeyAndFile)
 {
 	DumpConfig c = pd::default_config("h");
-	EXPECT_EQ(c.minfree, "");
+	EXPECT_FALSE(c.minfree);
 	EXPECT_NE(pd::format_config(c).find("DUMPADM_MINFREE=\n"), std::string::npos);
 
-	c.minfree = "10%";
+	c.minfree = pd::MinFree{ 10, '%' };
 	std::string text = pd::format_config(c);
 	EXPECT_NE(text.find("DUMPADM_MINFREE=10%\n"), std::string::npos);
 	EXPECT_EQ(pd::parse_config(text, "t", "h"), c);
-	EXPECT_EQ(pd::parse_config("DUMPADM_MINFREE=\n", "t", "h").minfree, "");
+	EXPECT_FALSE(pd::parse_config("DUMPADM_MINFREE=\n", "t", "h").minfree);
+	// Written back in the canonical spelling.
+	c = pd::parse_config("DUMPADM_MINFREE= 0064M \n", "t", "h");
+	EXPECT_NE(pd::format_config(c).find("DUMPADM_MINFREE=64m\n"), std::string::npos);
 
 	try {
-		pd::parse_config("DUMPADM_MINFREE=lots\n", "/etc/dumpadm.conf", "h");
+		pd::parse_config("DUMPADM_DEVICE=/dev/vdb\nDUMPADM_MINFREE=lots\n", "/etc/dumpadm.conf", "h");
 		FAIL() << "accepted a bad minfree";
 	} catch (const pd::Error &e) {
-		EXPECT_STREQ(e.what(), "/etc/dumpadm.conf:1: DUMPADM_MINFREE: expected a number of KiB, or one with a k, m, g or % suffix (at most 100%), found \"lots\"");
+		EXPECT_STREQ(e.what(), "/etc/dumpadm.conf:2: DUMPADM_MINFREE: expected a number of KiB, or one with a k, m, g or % suffix (at most 100%), found \"lots\"");
+		EXPECT_EQ(e.kind(), pd::ErrorKind::Usage);
 	}
 
 	pdtest::TempDir tmp;
-	pd::write_minfree_file(tmp / "var/crash/h", "64m");
+	pd::write_minfree_file(tmp / "var/crash/h", pd::MinFree{ 64, 'm' });
 	EXPECT_EQ(pdtest::read_text(tmp / "var/crash/h/minfree"), "64m\n");
 	struct stat st;
 	ASSERT_EQ(::stat((tmp / "var/crash/h").c_str(), &st), 0);
 	EXPECT_EQ(st.st_mode & 07777, 0700u);
 	ASSERT_EQ(::stat((tmp / "var/crash").c_str(), &st), 0);
 	EXPECT_EQ(st.st_mode & 07777, 0755u);
-}
-
-// dumpadm -m checks with minfree_valid what savecore's parse_minfree
-// takes: the two must agree.
-TEST(Config, MinfreeGrammarMatchesSavecore)
-{
-	for (const char *s : { "0", "1024", "64k", "64K", "10m", "2G", "0%", "10%", "100%",
-			       "101%", "", "%", "k", "-1", "1.5m", "10 %", "abc", "12x",
-			       "18014398509481983", "18014398509481984", "17592186044415m",
-			       "17592186044416m", "17179869183g", "17179869184g", " 5m " })
-		EXPECT_EQ(pd::minfree_valid(s), pd::parse_minfree(s).has_value()) << '"' << s << '"';
 }
 
 TEST(Config, HeaderExplainsTheFile)

@@ -85,6 +85,22 @@ TEST(PdHeader, InitSealCheckRoundTrip)
 	EXPECT_EQ(check(h), PD_HDR_OK);
 }
 
+TEST(PdFormat, CompressionLevelOk)
+{
+	EXPECT_EQ(PD_ZSTD_LEVEL_MIN, 1);
+	EXPECT_EQ(PD_ZSTD_LEVEL_MAX, 22);
+	EXPECT_FALSE(pd_compression_level_ok(PD_COMPRESS_ZSTD, 0));
+	EXPECT_TRUE(pd_compression_level_ok(PD_COMPRESS_ZSTD, 1));
+	EXPECT_TRUE(pd_compression_level_ok(PD_COMPRESS_ZSTD, 22));
+	EXPECT_FALSE(pd_compression_level_ok(PD_COMPRESS_ZSTD, 23));
+	EXPECT_FALSE(pd_compression_level_ok(PD_COMPRESS_ZSTD, -5));	// zstd's fast levels
+	for (int32_t level : { INT32_MIN, -1, 0, 23, INT32_MAX }) {
+		EXPECT_TRUE(pd_compression_level_ok(PD_COMPRESS_LZO, level)) << level;
+		EXPECT_TRUE(pd_compression_level_ok(PD_COMPRESS_NONE, level)) << level;
+	}
+	EXPECT_FALSE(pd_compression_level_ok(PD_COMPRESS_NONE + 1, 1));	// unknown
+}
+
 // Each class of damage is reported as such (resealed where the CRC
 // would otherwise mask it).
 TEST(PdHeader, EveryErrorClassDetected)

@@ -18,52 +18,24 @@ namespace fs = std::filesystem;
 using pdtest::read_bytes;
 using pdtest::read_text;
 
-TEST(MinFree, Parse)
-{
-	struct Case {
-		const char *text;
-		uint64_t bytes;
-		int percent;	// -1: a byte count
-	};
-	const Case good[] = {
-		{ "1024", 1u << 20, -1 }, { "100k", 102400, -1 }, { "100K", 102400, -1 },
-		{ "64m", 64u << 20, -1 }, { "2g", 2ULL << 30, -1 }, { " 12 \n", 12288, -1 },
-		{ "0", 0, -1 }, { "10%", 0, 10 }, { "100%", 0, 100 },
-	};
-	for (const auto &c : good) {
-		auto m = pd::parse_minfree(c.text);
-		ASSERT_TRUE(m) << c.text;
-		EXPECT_EQ(m->is_percent, c.percent >= 0) << c.text;
-		if (c.percent >= 0)
-			EXPECT_EQ(m->percent, (unsigned)c.percent) << c.text;
-		else
-			EXPECT_EQ(m->bytes, c.bytes) << c.text;
-	}
-	for (const char *bad : { "", "abc", "-5", "+5", "5x", "101%", "%", "m", "1.5m",
-				 "99999999999999999999", "18014398509481984g" })
-		EXPECT_FALSE(pd::parse_minfree(bad)) << bad;
-
-	auto pct = pd::parse_minfree("10%");
-	EXPECT_EQ(pct->resolve(1000), 100u);
-	EXPECT_EQ(pct->resolve(UINT64_MAX), UINT64_MAX / 100 * 10 + UINT64_MAX % 100 * 10 / 100);
-}
-
 TEST(MinFree, EnvironmentThenConfigThenTheFile)
 {
 	pdtest::TempDir tmp;
-	auto load = [&](const std::optional<std::string> &env, const std::string &conf = "") {
+	auto load = [&](const std::optional<std::string> &env,
+			const std::optional<pd::MinFree> &conf = std::nullopt) {
 		return pd::load_minfree(env, conf, "/etc/dumpadm.conf", tmp.path());
 	};
-	EXPECT_EQ(load(std::nullopt).bytes, pd::kDefaultMinFree);
+	EXPECT_EQ(load(std::nullopt).value, pd::kDefaultMinFree);
+	EXPECT_EQ(pd::kDefaultMinFree.resolve(0), 1u << 20);
 	EXPECT_EQ(load(std::nullopt).source, "default");
 	pdtest::write_text(tmp / "minfree", "2048\n");
-	EXPECT_EQ(load(std::nullopt).bytes, 2u << 20);
+	EXPECT_EQ(load(std::nullopt).value.resolve(0), 2u << 20);
 	EXPECT_EQ(load(std::nullopt).source, tmp / "minfree");
-	EXPECT_EQ(load(std::string("")).bytes, 2u << 20);
-	EXPECT_EQ(load(std::nullopt, "3m").bytes, 3u << 20);
-	EXPECT_EQ(load(std::nullopt, "3m").source, "DUMPADM_MINFREE in /etc/dumpadm.conf");
-	auto m = load(std::string("5%"), "3m");
-	EXPECT_TRUE(m.is_percent);
+	EXPECT_EQ(load(std::string(" ")).value.resolve(0), 2u << 20);
+	EXPECT_EQ(load(std::nullopt, pd::MinFree{ 3, 'm' }).value.resolve(0), 3u << 20);
+	EXPECT_EQ(load(std::nullopt, pd::MinFree{ 3, 'm' }).source, "DUMPADM_MINFREE in /etc/dumpadm.conf");
+	auto m = load(std::string("5%"), pd::MinFree{ 3, 'm' });
+	EXPECT_EQ(m.value, (pd::MinFree{ 5, '%' }));
 	EXPECT_EQ(m.source, "DUMPADM_MINFREE");
 	pdtest::write_text(tmp / "minfree", "lots\n");
 	try {

@@ -214,7 +214,6 @@ TEST(Swap, HeaderPlacementKeepsTheSwapHeader)
 	{
 		pd::DumpArea a = pd::DumpArea::open(img, pd::OpenMode::ReadWrite);
 		struct pd_header h = swap_header(kArea, 3, 1, PD_STATE_SAVED);
-		EXPECT_EQ(pd::header_write_size(h), PD_HEADER_SIZE);
 		pd::write_headers(a, h);
 	}
 	std::vector<uint8_t> after = pdtest::read_bytes(img);
@@ -249,9 +248,10 @@ TEST(Swap, StaleTrailerOfAnotherArmLoses)
 	struct pd_header old_saved = swap_header(kArea, 9, 1, PD_STATE_SAVED);
 	pd::write_headers(a, old_saved);
 	struct pd_header armed = swap_header(kArea, 1, 2, PD_STATE_ARMED);
-	a.write(&armed, sizeof(armed), 0);	// what the module writes at arm
+	pd::write_headers(a, armed);	// as the module arms: the primary only
 	pd::HeaderPair hp = pd::read_headers(a, kArea);
 	ASSERT_TRUE(hp.trailer.valid());
+	EXPECT_EQ(hp.trailer.h.state, (uint32_t)PD_STATE_SAVED);	// untouched
 	EXPECT_EQ(hp.best(), &hp.primary);
 	EXPECT_EQ(hp.best()->h.state, (uint32_t)PD_STATE_ARMED);
 

@@ -118,8 +118,9 @@ static uint32_t sim_flags_of(enum pd_sim_page k)
 	case PD_SIM_FREE:
 		return PD_PF_BUDDY;
 	case PD_SIM_USER:
-	case PD_SIM_CURPROC:
 		return PD_PF_ANON | PD_PF_LRU;
+	case PD_SIM_CURPROC:
+		return PD_PF_ANON | PD_PF_LRU | PD_PF_CURPROC;
 	case PD_SIM_CACHE:
 		return PD_PF_LRU;
 	case PD_SIM_UNREADABLE:
@@ -183,17 +184,9 @@ static int sim_read_page(void *priv, uint64_t pfn, void *buf)
 	return 0;
 }
 
-static bool sim_curproc(void *priv, uint64_t pfn)
-{
-	struct pd_sim *s = priv;
-
-	return s->c->kind_of(s->c->priv, pfn) == PD_SIM_CURPROC;
-}
-
 static const struct pd_page_source_ops sim_page_ops = {
 	.flags = sim_flags,
 	.read = sim_read_page,
-	.curproc = sim_curproc,
 };
 
 /* --- the log -------------------------------------------------------- */
@@ -369,9 +362,8 @@ static uint64_t sim_expected(const struct pd_sim_config *c)
 			enum pd_sim_page k = c->kind_of(c->priv, pfn);
 
 			run = sim_run_of(c, pfn, c->ranges[r].end_pfn);
-			if (pd_content_keeps(c->content, sim_flags_of(k)) ||
-			    (c->content == PD_CONTENT_CURPROC &&
-			     k == PD_SIM_CURPROC))
+			if (pd_content_verdict(c->content, sim_flags_of(k)) ==
+			    PD_VERDICT_KEEP)
 				n += run;
 		}
 	}
