@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # label, top, build, ko, vmlinux, keep, the readers: run.sh's globals
 # The crash-analysis steps of docs/tutorial.md, checked on each scenario's
 # dump (sourced by tests/e2e/run.sh, which provides pass/fail/check/has/
 # excerpt, run_crash, $label, $top, $build, $vmlinux, $ko and the readers):
