@@ -37,7 +37,8 @@
 #             ("content": the three)
 #             or "all" (the nine panics), "extra" (partial lzo nocomp fault
 #             rearm swap refusals),
-#             "full" (all and extra, each on 6.1 and 6.12, virtio and NVMe);
+#             "full" (all and extra on 6.1 and 6.12, virtio, NVMe and SATA,
+#             then the device matrix: matrix.sh's full_list);
 #             "@6.12": on the Debian 6.12 kernel (modules built against its
 #             headers in out/ko/KVER), read by the trixie analyzers only;
 #             ":nvme": the dump disk is an NVMe controller instead of
