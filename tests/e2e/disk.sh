@@ -3,11 +3,12 @@
 # Sourced by tests/e2e/run.sh: the dump disk image on the host, whole or
 # (layout "part", +part) a GPT disk whose p2 is the dump area.
 
-# make_dump_disk IMG SIZE: the image for the scenario's layout.
+# make_dump_disk IMG SIZE: the image for the scenario's layout; 1 (said as
+# a FAIL) if it could not be made.
 make_dump_disk() {
 	case ${dim[layout]} in
-	whole) truncate -s "$2" "$1" ;;
-	part) part_layout "$1" "$2" ;;
+	whole) truncate -s "$2" "$1" || { fail "$label: dump disk made (truncate -s $2)"; return 1; } ;;
+	part) part_layout "$1" "$2" || { fail "$label: partitioned dump disk made (sfdisk, mkfs.ext2)"; return 1; } ;;
 	esac
 }
 
