@@ -32,7 +32,8 @@
 #       the kernel and initramfs are still loaded directly (-kernel)
 #   -b  the dump disk's logical and physical block size (default 512; 4096:
 #       a 4Kn disk); virtio-blk and NVMe only, QEMU's IDE disk has 512
-#   -n  dry run: print the QEMU command line on stdout and exit
+#   -n  dry run: print the QEMU command line on stdout and exit, creating
+#       and removing nothing
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
 # PD_GUEST_MEM=SIZE: the guest's RAM (QEMU -m; default 1G; bench/run.sh).
@@ -92,13 +93,15 @@ initrd=${initrd:-$top/out/guest/initramfs-$PD_KVER.cpio.zst}
 [ -e "$initrd" ] || [ "$dry" = 1 ] || { log "no initramfs $initrd (run qemu/mkinitramfs.sh)"; exit 1; }
 
 workdir=$(dirname "$(realpath -m "$dump")")
-mkdir -p "$workdir"
+[ "$dry" = 1 ] || mkdir -p "$workdir"
 console=${console:-$workdir/console.log}
 [ -e "$dump" ] || [ "$dry" = 1 ] || truncate -s "$size" "$dump"
 # vda: a scratch disk, so that the dump disk is vdb as in the docs.
 scratch=$workdir/scratch.img
-rm -f "$scratch"
-truncate -s 64M "$scratch"
+if [ "$dry" = 0 ]; then
+	rm -f "$scratch"
+	truncate -s 64M "$scratch"
+fi
 
 # panic=1: reboot 1 s after a panic (and after the dump), which -no-reboot
 # turns into QEMU exiting. KASLR stays on, as on real machines.
@@ -142,7 +145,7 @@ if [ "$uefi" = 1 ]; then
 	ovmf_code=${PD_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 	ovmf_vars=$workdir/ovmf-vars.fd
 	[ -e "$ovmf_code" ] || { log "no $ovmf_code (apt-get install ovmf)"; exit 1; }
-	cp "${PD_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$ovmf_vars"
+	[ "$dry" = 1 ] || cp "${PD_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$ovmf_vars"
 	qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code"
 		-drive "if=pflash,format=raw,unit=1,file=$ovmf_vars")
 fi
@@ -151,13 +154,12 @@ if [ -n "$ref" ]; then
 	# vmcoreinfo lets crash find the KASLR offset in QEMU's dump.
 	monitor=$workdir/monitor.sock
 	qemu+=(-device vmcoreinfo -monitor "unix:$monitor,server,nowait")
-	rm -f "$ref"
+	[ "$dry" = 1 ] || rm -f "$ref"
 else
 	qemu+=(-monitor none)
 fi
 
 if [ "$dry" = 1 ]; then
-	rm -f "$scratch" ${ovmf_vars:+"$ovmf_vars"}
 	echo "${qemu[*]}"
 	exit 0
 fi
