@@ -120,7 +120,7 @@ check-boot:
 # and SATA, 6.1 and 6.12, and the device matrix: dump partitions on all
 # three controllers (6.1) and on virtio and NVMe (6.12), OVMF (UEFI) on
 # virtio and NVMe, 1 and 4 vCPUs (tests/e2e/run.sh full, --list names
-# them: 117 scenarios, several hours under TCG on 2 cores).
+# them: 129 scenarios, several hours under TCG on 2 cores).
 .PHONY: check-full
 check-full:
 	PD_E2E_SCENARIOS=full bash scripts/test.sh

@@ -530,6 +530,7 @@ DISK=$(cmdline_arg pd.disk)
 DUMPDEV=/dev/vdb
 [ "$DISK" != nvme ] || DUMPDEV=/dev/nvme0n1
 [ "$DISK" != sata ] || DUMPDEV=/dev/sda
+DUMPDISK=${DUMPDEV#/dev/}
 PART=$(cmdline_arg pd.part)
 if [ -n "$PART" ]; then
 	case $DUMPDEV in
@@ -543,6 +544,10 @@ COMPRESSION=$(cmdline_arg pd.compression)
 FILL=$(cmdline_arg pd.fill)
 step "init scenario=${SCENARIO:-none} marker=${MARKER:-} dev=${DEV:-0} dump=$DUMPDEV"
 load_modules
+# The dump disk's logical and physical block sizes (tests/e2e/run.sh +4k
+# checks that the guest got the disk it asked QEMU for).
+echo "PD-BLOCKSIZE $(cat "/sys/block/$DUMPDISK/queue/logical_block_size" 2>/dev/null || echo ?)" \
+	"$(cat "/sys/block/$DUMPDISK/queue/physical_block_size" 2>/dev/null || echo ?)"
 scenario "${SCENARIO:-none}"
 step "poweroff"
 poweroff -f

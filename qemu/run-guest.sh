@@ -4,7 +4,7 @@
 #
 #   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
 #                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
-#                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U]
+#                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U] [-b BYTES] [-n]
 #
 #   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
 #   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
@@ -30,6 +30,10 @@
 #   -U  boot through UEFI firmware (OVMF, package ovmf: its code read-only,
 #       a copy of its variable store next to DUMP.img) instead of SeaBIOS;
 #       the kernel and initramfs are still loaded directly (-kernel)
+#   -b  the dump disk's logical and physical block size (default 512; 4096:
+#       a 4Kn disk); virtio-blk and NVMe only, QEMU's IDE disk has 512
+#   -n  dry run: print the QEMU command line on stdout and exit, creating
+#       and removing nothing
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
 #
 # PD_GUEST_MEM=SIZE: the guest's RAM (QEMU -m; default 1G; bench/run.sh).
@@ -47,8 +51,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
 scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G sata=0
-part='' cpus=2 uefi=0
-while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:U' opt; do
+part='' cpus=2 uefi=0 bsize=512 dry=0
+while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:n' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -66,10 +70,17 @@ while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:U' opt; do
 	p) part=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	U) uefi=1 ;;
-	*) sed -n '2,36s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	b) bsize=$OPTARG ;;
+	n) dry=1 ;;
+	*) sed -n '2,39s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
+case $bsize in
+512) ;;
+4096) [ "$sata" = 0 ] || { log "-b 4096: QEMU's IDE disk (-A) has 512-byte logical blocks only"; exit 2; } ;;
+*) log "-b $bsize: 512 or 4096"; exit 2 ;;
+esac
 if [ ${#marker} -gt 15 ]; then
 	log "marker '$marker' longer than 15 characters (comm length)"
 	exit 2
@@ -79,16 +90,18 @@ if [ -z "${PD_VMLINUZ:-}" ]; then
 	eval "$(bash "$top/qemu/kernel.sh")"
 fi
 initrd=${initrd:-$top/out/guest/initramfs-$PD_KVER.cpio.zst}
-[ -e "$initrd" ] || { log "no initramfs $initrd (run qemu/mkinitramfs.sh)"; exit 1; }
+[ -e "$initrd" ] || [ "$dry" = 1 ] || { log "no initramfs $initrd (run qemu/mkinitramfs.sh)"; exit 1; }
 
 workdir=$(dirname "$(realpath -m "$dump")")
-mkdir -p "$workdir"
+[ "$dry" = 1 ] || mkdir -p "$workdir"
 console=${console:-$workdir/console.log}
-[ -e "$dump" ] || truncate -s "$size" "$dump"
+[ -e "$dump" ] || [ "$dry" = 1 ] || truncate -s "$size" "$dump"
 # vda: a scratch disk, so that the dump disk is vdb as in the docs.
 scratch=$workdir/scratch.img
-rm -f "$scratch"
-truncate -s 64M "$scratch"
+if [ "$dry" = 0 ]; then
+	rm -f "$scratch"
+	truncate -s 64M "$scratch"
+fi
 
 # panic=1: reboot 1 s after a panic (and after the dump), which -no-reboot
 # turns into QEMU exiting. KASLR stays on, as on real machines.
@@ -101,13 +114,13 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 [ -z "$part" ] || append+=" pd.part=$part"
 [ -z "$extra" ] || append+=" $extra"
 
-# shellcheck disable=SC2054 # commas are QEMU's, inside one argument
 # Explicit PCI slots and serials keep vda/vdb in this order. cache=writeback
 # goes through the host page cache, so what the guest wrote is in the
 # image file once QEMU has exited.
 # The SATA dump disk hangs off q35's built-in AHCI controller (00:1f.2).
 machine=pc
 [ "$sata" = 0 ] || machine=q35
+# shellcheck disable=SC2054 # commas are QEMU's, inside one argument
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}" -smp "$cpus"
 	-display none -vga none -nic none -serial stdio
 	-no-reboot
@@ -115,13 +128,15 @@ qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}"
 	-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe"
 	-device virtio-blk-pci,drive=scratch,serial=pdscratch,addr=0x4
 	-drive "file=$dump,if=none,id=dump,format=raw,cache=writeback")
-# shellcheck disable=SC2054
+# The dump disk's block size: QEMU's default (512) is left implicit.
+blk=
+[ "$bsize" = 512 ] || blk=,logical_block_size=$bsize,physical_block_size=$bsize
 if [ "$nvme" = 1 ]; then
-	qemu+=(-device nvme,drive=dump,serial=pddump,addr=0x5)
+	qemu+=(-device "nvme,drive=dump,serial=pddump,addr=0x5$blk")
 elif [ "$sata" = 1 ]; then
-	qemu+=(-device ide-hd,drive=dump,bus=ide.0,serial=pddump)
+	qemu+=(-device "ide-hd,drive=dump,bus=ide.0,serial=pddump")
 else
-	qemu+=(-device virtio-blk-pci,drive=dump,serial=pddump,addr=0x5)
+	qemu+=(-device "virtio-blk-pci,drive=dump,serial=pddump,addr=0x5$blk")
 fi
 # UEFI: OVMF's code read-only from the package, its variables in a fresh
 # copy per boot (the firmware writes them).
@@ -130,7 +145,7 @@ if [ "$uefi" = 1 ]; then
 	ovmf_code=${PD_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 	ovmf_vars=$workdir/ovmf-vars.fd
 	[ -e "$ovmf_code" ] || { log "no $ovmf_code (apt-get install ovmf)"; exit 1; }
-	cp "${PD_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$ovmf_vars"
+	[ "$dry" = 1 ] || cp "${PD_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$ovmf_vars"
 	qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code"
 		-drive "if=pflash,format=raw,unit=1,file=$ovmf_vars")
 fi
@@ -139,9 +154,14 @@ if [ -n "$ref" ]; then
 	# vmcoreinfo lets crash find the KASLR offset in QEMU's dump.
 	monitor=$workdir/monitor.sock
 	qemu+=(-device vmcoreinfo -monitor "unix:$monitor,server,nowait")
-	rm -f "$ref"
+	[ "$dry" = 1 ] || rm -f "$ref"
 else
 	qemu+=(-monitor none)
+fi
+
+if [ "$dry" = 1 ]; then
+	echo "${qemu[*]}"
+	exit 0
 fi
 
 # Waits for a slot before the timeout starts.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # label, top, build, ko, vmlinux, keep, the readers: run.sh's globals
 # The crash-analysis steps of docs/tutorial.md, checked on each scenario's
 # dump (sourced by tests/e2e/run.sh, which provides pass/fail/check/has/
 # excerpt, run_crash, $label, $top, $build, $vmlinux, $ko and the readers):
@@ -48,33 +49,55 @@ fault_address() {
 # outputs crash_checks left in DIR.
 analysis_checks() {
 	local s=$1 dir=$2 key=$3 vmcore=$2/crash/vmcore.0 f which=host v=$crash_version
-	local task pid src line addr frame obj names=()
 	if [ -n "$key" ]; then which=trixie f=$dir/crash-trixie v=$trixie_crash; else f=$dir/crash; fi
-
-	task=$(expect_ps_task "$s")
-	if [ -n "$task" ]; then
-		pid=$(sed -nE '1s/^PID: ([0-9]+) .*/\1/p' "$f.bt")
-		if grep -qE "^> +${pid:-none} +.* \[?${task//\//\\/}\]?\$" "$dir/crash-trixie.ps" 2>/dev/null; then
-			pass "$label: crash $trixie_crash ps marks the crashing task $task (pid $pid) active"
-		else
-			fail "$label: crash $trixie_crash ps marks the crashing task $task (pid ${pid:-?}) active"
-			grep '^>' "$dir/crash-trixie.ps" 2>/dev/null | sed 's/^/    /'
-		fi
+	analysis_ps_check "$s" "$f" "$dir"
+	analysis_plan "$s" "$f"
+	[ ${#analysis_names[@]} -gt 0 ] || return 0
+	mkdir -p "$dir/analysis"
+	if ! run_crash "$dir/analysis" "$vmcore" $which "${analysis_names[@]}"; then
+		fail "$label: crash $v runs ${analysis_names[*]}"
+		excerpt "$dir/analysis/$(basename "$f").out"
+		return
 	fi
+	analysis_results "$s" "$dir/analysis/$(basename "$f")" "$v"
+	unset dis_addr kmem_addr
+}
 
-	src=$(expect_dis_source "$s")
-	if [ -n "$src" ]; then
+# analysis_ps_check S F DIR: ps (trixie's, in DIR) marks the task that
+# crashed (the first PID of F.bt) as the active one.
+analysis_ps_check() {
+	local s=$1 f=$2 dir=$3 task pid
+	task=$(expect_ps_task "$s")
+	[ -n "$task" ] || return 0
+	pid=$(sed -nE '1s/^PID: ([0-9]+) .*/\1/p' "$f.bt")
+	if grep -qE "^> +${pid:-none} +.* \[?${task//\//\\/}\]?\$" "$dir/crash-trixie.ps" 2>/dev/null; then
+		pass "$label: crash $trixie_crash ps marks the crashing task $task (pid $pid) active"
+	else
+		fail "$label: crash $trixie_crash ps marks the crashing task $task (pid ${pid:-?}) active"
+		grep '^>' "$dir/crash-trixie.ps" 2>/dev/null | sed 's/^/    /'
+	fi
+}
+
+# analysis_plan S F: the crash commands S's analysis needs (analysis_names)
+# and their arguments, from crash_checks' outputs F.*: dis_addr, dis_line
+# and dis_src for dis -l, kmem_addr for kmem.
+analysis_plan() {
+	local s=$1 f=$2 c addr frame obj
+	analysis_names=()
+	unset dis_addr kmem_addr # a failed run before left them
+	dis_src=$(expect_dis_source "$s")
+	if [ -n "$dis_src" ]; then
 		# The copy the module was built from (out/ko/KVER for 6.12).
-		local c=$ko/tests/kmod/pdtest.c
+		c=$ko/tests/kmod/pdtest.c
 		[ -e "$c" ] || c=$top/tests/kmod/pdtest.c
-		line=$(grep -m1 -nF -- "$src" "$c" | cut -d: -f1)
+		dis_line=$(grep -m1 -nF -- "$dis_src" "$c" | cut -d: -f1)
 		frame=$(expect_dis_frame "$s")
 		addr=$(fault_address "$f.bt" "$frame")
 		if [ -z "$addr" ]; then
 			fail "$label: bt gives the faulting address (${frame:-exception RIP})"
 			excerpt "$f.bt" 40
 		else
-			dis_addr=$addr names+=(mod dis)
+			dis_addr=$addr analysis_names+=(mod dis)
 		fi
 	fi
 	if [ "$s" = uaf ]; then
@@ -82,47 +105,42 @@ analysis_checks() {
 		if [ -z "$obj" ]; then
 			fail "$label: crash log names the freed object"
 		else
-			kmem_addr=$obj names+=(kmem)
+			kmem_addr=$obj analysis_names+=(kmem)
 		fi
 	fi
 	# spin: CPU 1 spins in pdtest_spin_here holding pdtest_spin_lock.
 	if [ "$s" = spin ]; then
-		[ ${#names[@]} -gt 0 ] || names+=(mod)
-		names+=(lock)
+		[ ${#analysis_names[@]} -gt 0 ] || analysis_names+=(mod)
+		analysis_names+=(lock)
 	fi
-	[ ${#names[@]} -gt 0 ] || return 0
-	mkdir -p "$dir/analysis"
-	if ! run_crash "$dir/analysis" "$vmcore" $which "${names[@]}"; then
-		fail "$label: crash $v runs ${names[*]}"
-		excerpt "$dir/analysis/$(basename "$f").out"
-		return
-	fi
-	f=$dir/analysis/$(basename "$f")
+}
+
+# analysis_results S F V: what crash V's outputs F.dis, F.kmem, F.lock say.
+analysis_results() {
+	local s=$1 f=$2 v=$3
 	if [ -n "${dis_addr:-}" ]; then
-		if has "$f.dis" "pdtest\\.c: $line\$"; then
-			pass "$label: crash $v dis -l $addr names pdtest.c:$line ($src)"
+		if has "$f.dis" "pdtest\\.c: $dis_line\$"; then
+			pass "$label: crash $v dis -l $dis_addr names pdtest.c:$dis_line ($dis_src)"
 		else
-			fail "$label: crash $v dis -l $addr names pdtest.c:$line ($src)"
+			fail "$label: crash $v dis -l $dis_addr names pdtest.c:$dis_line ($dis_src)"
 			excerpt "$f.dis" 6
 		fi
 	fi
 	if [ -n "${kmem_addr:-}" ]; then
 		if has "$f.kmem" ' kmalloc-256$' && has "$f.kmem" 'FREE / \[ALLOCATED\]'; then
-			pass "$label: crash $v kmem $obj: an object of slab cache kmalloc-256"
+			pass "$label: crash $v kmem $kmem_addr: an object of slab cache kmalloc-256"
 		else
-			fail "$label: crash $v kmem $obj: an object of slab cache kmalloc-256"
+			fail "$label: crash $v kmem $kmem_addr: an object of slab cache kmalloc-256"
 			excerpt "$f.kmem" 12
 		fi
 	fi
-	if [ "$s" = spin ]; then
-		if has "$f.lock" 'locked = 1'; then
-			pass "$label: crash $v p pdtest_spin_lock: held (locked = 1) by the CPU spinning in pdtest_spin_here"
-		else
-			fail "$label: crash $v p pdtest_spin_lock: held (locked = 1)"
-			excerpt "$f.lock" 20
-		fi
+	[ "$s" = spin ] || return 0
+	if has "$f.lock" 'locked = 1'; then
+		pass "$label: crash $v p pdtest_spin_lock: held (locked = 1) by the CPU spinning in pdtest_spin_here"
+	else
+		fail "$label: crash $v p pdtest_spin_lock: held (locked = 1)"
+		excerpt "$f.lock" 20
 	fi
-	unset dis_addr kmem_addr
 }
 
 # gdb_checks DIR: savecore --format elf of DIR/dump.img, then gdb with

@@ -24,70 +24,86 @@ tag_qword() { printf '%s' "$1" | od -An -tx8 | tr -d ' \n'; }
 
 # content_checks CONTENT DIR VMCORE
 content_checks() {
-	local content=$1 dir=$2 vmcore=$3 tag line pid addr bytes want names=() i a
-	local -A pid_of=()
+	local content=$1 dir=$2 vmcore=$3 tag want
+	content_commands "$dir/console.log" || return 0
+	mkdir -p "$dir/content"
+	if ! run_crash "$dir/content" "$vmcore" trixie "${content_names[@]}"; then
+		fail "$label: crash $trixie_crash runs set/rd -u on the vmcore"
+		excerpt "$dir/content/crash-trixie.out"
+		return
+	fi
 	for tag in PDHOLDER PDPANICR; do
-		line=$(grep -a -m1 -o "PD-PATTERN tag=$tag .*" "$dir/console.log" || true)
+		case $content:$tag in
+		all:* | curproc:PDPANICR) want=present ;;
+		*) want=excluded ;;
+		esac
+		content_tag_checks "$content" "$dir/content/crash-trixie" "$tag" "$want"
+	done
+}
+
+# content_commands CONSOLE: from each pd_pattern line, the crash commands
+# (content_names, crash_extra) that read its buffer's first, middle and
+# last page in its process (content_pid[TAG]); 1 (said as a FAIL) when a
+# line is missing or short.
+declare -A content_pid=()
+content_commands() {
+	local tag line pid addr bytes i a
+	content_names=()
+	for tag in PDHOLDER PDPANICR; do
+		line=$(grep -a -m1 -o "PD-PATTERN tag=$tag .*" "$1" || true)
 		if [ -z "$line" ]; then
 			fail "$label: console has pd_pattern's $tag line"
-			return
+			return 1
 		fi
 		pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
 		addr=$(sed -n 's/.* addr=0x\([0-9a-f]*\).*/\1/p' <<<"$line")
 		bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<<"$line")
 		if [ -z "$pid" ] || [ -z "$addr" ] || [ "${bytes:-0}" -lt 8192 ]; then
 			fail "$label: pd_pattern's $tag line has pid, addr and bytes ($line)"
-			return
+			return 1
 		fi
-		pid_of[$tag]=$pid
+		content_pid[$tag]=$pid
 		crash_extra[x.set-$tag]="set $pid"
-		names+=("x.set-$tag")
+		content_names+=("x.set-$tag")
 		# First, middle and last page of the buffer (2 words, one page).
 		i=0
 		for a in $((16#$addr)) $((16#$addr + bytes / 2)) $((16#$addr + bytes - 16)); do
 			crash_extra[x.rd-$tag-$i]=$(printf 'rd -u -64 %x 2' "$a")
-			names+=("x.rd-$tag-$i")
+			content_names+=("x.rd-$tag-$i")
 			i=$((i + 1))
 		done
 	done
-	mkdir -p "$dir/content"
-	if ! run_crash "$dir/content" "$vmcore" trixie "${names[@]}"; then
-		fail "$label: crash $trixie_crash runs set/rd -u on the vmcore"
-		excerpt "$dir/content/crash-trixie.out"
+}
+
+# content_tag_checks CONTENT F TAG WANT: each of TAG's three pages is WANT
+# (present or excluded) in crash's outputs F.*.
+content_tag_checks() {
+	local content=$1 f=$2 tag=$3 want=$4 pid=${content_pid[$3]} q i a verdict
+	q=$(tag_qword "$tag")
+	if ! has "$f.x.set-$tag" "PID: *$pid\$"; then
+		fail "$label: crash set $pid (the $tag process)"
+		excerpt "$f.x.set-$tag" 5
+		excerpt "$f.out" 10
 		return
 	fi
-	local f=$dir/content/crash-trixie q verdict
-	for tag in PDHOLDER PDPANICR; do
-		case $content:$tag in
-		all:* | curproc:PDPANICR) want=present ;;
-		*) want=excluded ;;
-		esac
-		q=$(tag_qword "$tag")
-		if ! has "$f.x.set-$tag" "PID: *${pid_of[$tag]}\$"; then
-			fail "$label: crash set ${pid_of[$tag]} (the $tag process)"
-			excerpt "$f.x.set-$tag" 5
-			excerpt "$f.out" 10
-			continue
+	for i in 0 1 2; do
+		a=${crash_extra[x.rd-$tag-$i]#rd -u -64 }
+		a=${a% 2}
+		if has "$f.x.rd-$tag-$i" "^ *0*$a: +$q +$q"; then
+			verdict=present
+		elif ! grep -qi "$q" "$f.x.rd-$tag-$i" 2>/dev/null &&
+			grep -qsi "page excluded.*$a" "$f.x.rd-$tag-$i" "$f.out"; then
+			verdict=excluded
+		else
+			verdict="neither present nor excluded"
 		fi
-		for i in 0 1 2; do
-			a=${crash_extra[x.rd-$tag-$i]#rd -u -64 }
-			a=${a% 2}
-			if has "$f.x.rd-$tag-$i" "^ *0*$a: +$q +$q"; then
-				verdict=present
-			elif ! grep -qi "$q" "$f.x.rd-$tag-$i" 2>/dev/null &&
-				grep -qsi "page excluded.*$a" "$f.x.rd-$tag-$i" "$f.out"; then
-				verdict=excluded
-			else
-				verdict="neither present nor excluded"
-			fi
-			if [ "$verdict" = "$want" ]; then
-				pass "$label: $tag page $i (pid ${pid_of[$tag]}, ${a}) is $want (content $content)"
-			else
-				fail "$label: $tag page $i (pid ${pid_of[$tag]}, ${a}) is $want (content $content): crash says $verdict"
-				excerpt "$f.x.rd-$tag-$i" 5
-				grep -m3 -i "$a" "$f.out" | sed 's/^/    /' || true
-			fi
-		done
+		if [ "$verdict" = "$want" ]; then
+			pass "$label: $tag page $i (pid $pid, ${a}) is $want (content $content)"
+		else
+			fail "$label: $tag page $i (pid $pid, ${a}) is $want (content $content): crash says $verdict"
+			excerpt "$f.x.rd-$tag-$i" 5
+			grep -m3 -i "$a" "$f.out" | sed 's/^/    /' || true
+		fi
 	done
 }
 
