@@ -116,12 +116,9 @@ static int pd_check_header(const struct pd_arm_request *req)
 		pr_err("unknown compression %u\n", h->compression);
 		return -EINVAL;
 	}
-	if (h->compression == PD_COMPRESS_ZSTD &&
-	    (h->compression_level < zstd_min_clevel() ||
-	     h->compression_level > zstd_max_clevel())) {
-		pr_err("zstd level %d outside %d..%d\n",
-		       h->compression_level, zstd_min_clevel(),
-		       zstd_max_clevel());
+	if (!pd_compression_level_ok(h->compression, h->compression_level)) {
+		pr_err("zstd level %d outside %d..%d\n", h->compression_level,
+		       PD_ZSTD_LEVEL_MIN, PD_ZSTD_LEVEL_MAX);
 		return -EINVAL;
 	}
 	return 0;

@@ -30,6 +30,7 @@ MODULE_PARM_DESC(test_fault_after_pages,
 		 "testing only: oops in the dump after this many pages (0: off)");
 
 static u64 pd_t0_ns, pd_last_progress_ns;
+static char pd_report_line[160];
 
 static u64 pd_sector_of(struct pd_armed *armed, u64 off)
 {
@@ -143,10 +144,11 @@ static void pd_report(struct pd_armed *armed)
 	const struct pd_dump_error *e = &h->error;
 	u64 raw = h->dumped_pages * PAGE_SIZE;
 
-	if (e->kind != PD_ERR_NONE)
-		pr_emerg("dump error: kind %u at stage %u round %u: errno %d, status %#x, sector %llu, after %llu pages\n",
-			 e->kind, e->stage, e->round, e->err, e->status,
-			 e->sector, e->pages);
+	if (e->kind != PD_ERR_NONE) {
+		/* The words savecore's info.N uses, from formats/. */
+		pd_dump_error_format(pd_report_line, sizeof(pd_report_line), e);
+		pr_emerg("dump error: %s\n", pd_report_line);
+	}
 	if (h->state != PD_STATE_COMPLETE) {
 		pr_emerg("no dump written\n");
 		return;

@@ -70,7 +70,7 @@ scenario uaf             uaf            uaf            2G   "$panic_checks" \
 # tmpfs with random data after arming: about 610 MB of dump that does not
 # fit 512 MiB, the kernel's pages (written first, about 17 MB) do.
 scenario partial         sysrq          sysrq "${PD_PARTIAL_DISK:-512M}" \
-	"$booted incomplete savecore saved_incomplete crash_full crash crash_minimal" \
+	"$booted incomplete savecore saved_incomplete saved_nospc crash_full crash crash_minimal" \
 	"pd.content=all pd.fill=${PD_PARTIAL_FILL:-560}"
 scenario lzo             sysrq          sysrq          2G   "$booted savecore saved_lzo crash lzo" \
 	"pd.compression=lzo"
@@ -78,7 +78,7 @@ scenario nocomp          sysrq          sysrq          2G   "$booted savecore sa
 	"pd.compression=none"
 # A NULL store after 20000 of about 30000 pages.
 scenario fault           sysrq          sysrq          2G \
-	"$booted fault_oops savecore saved_incomplete crash_full_or_limit crash_minimal" \
+	"$booted fault_oops savecore saved_incomplete saved_fault crash_full_or_limit crash_minimal" \
 	"panicdump.test_fault_after_pages=20000"
 scenario rearm           sysrq          sysrq          2G   "$booted rearm savecore saved_as_before"
 scenario swap            swap           sysrq          2G   "$booted savecore swap crash drgn"

@@ -324,6 +324,15 @@ group_saved_incomplete() {
 	check "$label: info.0 says incomplete: yes" has "$dir/crash/info.0" '^incomplete: *yes'
 	sed 's/^/    /' "$dir/savecore.out" | grep -i 'incomplete\|cut short' | sed -n 1,3p || true
 }
+# The module's error record, in savecore's words (formats/pd_format.c).
+group_saved_nospc() {
+	check "$label: info.0 names the cause: out of space in the image" \
+		has "$dir/crash/info.0" '^dump error: *out of space while writing the image'
+}
+group_saved_fault() {
+	check "$label: info.0 names the cause: a fault during the dump" \
+		has "$dir/crash/info.0" '^dump error: *fault'
+}
 group_saved_lzo() { check "$label: info.0 says compression lzo" has "$dir/crash/info.0" 'lzo'; }
 group_saved_nocomp() {
 	check "$label: info.0 says compression none" has "$dir/crash/info.0" '^compression: *none'
