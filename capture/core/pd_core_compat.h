@@ -22,39 +22,17 @@
 #include <string.h>
 
 typedef uint8_t u8;
-typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
-typedef int32_t s32;
 typedef int64_t s64;
 
 #define U64_MAX		UINT64_MAX
-#define ULONG_MAX_PD	(~0UL)
-#define likely(x)	__builtin_expect(!!(x), 1)
-#define unlikely(x)	__builtin_expect(!!(x), 0)
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
-#define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define round_down(x, y)	((x) / (y) * (y))
 #define round_up(x, y)		(((x) + (y) - 1) / (y) * (y))
-#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static inline u64 div_u64(u64 n, u32 d)
-{
-	return n / d;
-}
-
-static inline u64 div64_u64(u64 n, u64 d)
-{
-	return n / d;
-}
-
-static inline int hweight8(unsigned int w)
-{
-	return __builtin_popcount(w & 0xff);
-}
 
 static inline int pd_memchr_inv_zero(const void *p, size_t n)
 {

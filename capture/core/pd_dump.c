@@ -8,15 +8,18 @@
 #include "pd_dump.h"
 #include "pd_image.h"
 
-void pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
-		  const struct pd_area_ops *ops, void *area_priv,
-		  u32 block_size)
+int pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
+		 const struct pd_area_ops *ops, void *area_priv,
+		 u32 block_size)
 {
 	memset(d, 0, sizeof(*d));
+	if (!pd_area_block_ok(block_size))
+		return -EINVAL;
 	d->hdr = hdr;
 	pd_errors_init(&d->errors, hdr);
 	pd_area_init(&d->area, ops, area_priv, hdr->area_size, block_size,
 		     &d->errors);
+	return 0;
 }
 
 size_t pd_dump_state_bytes(void)
@@ -30,10 +33,6 @@ int pd_dump_run(struct pd_dump *d)
 	struct pd_header_io hio = { &d->area, h, d->buf.header_block };
 	struct pd_section *log = pd_header_section(h, PD_SECT_LOG);
 
-	if (!pd_area_block_ok(d->area.block_size)) {
-		pd_error_set(&d->errors, PD_ERR_INVAL, -EINVAL, 0, 0);
-		return -EINVAL;
-	}
 	d->errors.stage = PD_STAGE_IDENTITY;
 	if (!pd_header_on_device_is_ours(&hio))
 		return h->error.err ? h->error.err : -ENODEV;

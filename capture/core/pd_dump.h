@@ -63,10 +63,11 @@ struct pd_dump {
 };
 
 /*
- * Sets up the area, the error record and the header for a dump; the
- * glue fills the rest of d before and may record a takeover error after.
+ * Sets up the area, the error record and the header for a dump, at arm
+ * time; the glue fills the rest of d. -EINVAL for a block size the
+ * streams cannot write (not a power of two in 512..4096).
  */
-void pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
+int pd_dump_init(struct pd_dump *d, struct pd_header *hdr,
 		  const struct pd_area_ops *ops, void *area_priv,
 		  u32 block_size);
 

@@ -277,6 +277,8 @@ struct pd_armed *pd_arm(const struct pd_arm_request *req)
 		ret = pd_setup_device(armed, pdev);
 	if (!ret)
 		ret = pd_alloc_buffers(armed);
+	if (!ret)
+		ret = pd_capture_arm(armed);
 	/* Last: nothing is written unless everything else is in place. */
 	if (!ret && (req->header.compat_features & PD_COMPAT_SWAP))
 		ret = pd_swap_write_header(req);

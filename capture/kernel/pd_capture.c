@@ -122,10 +122,17 @@ static void pd_image_info(struct pd_armed *armed,
 	info->dump_level = armed->hdr.content == PD_CONTENT_ALL ? 0 : 31;
 }
 
-static void pd_dump_setup(struct pd_armed *armed, struct pd_dump *d)
+/* At arm time: everything the core gets that the panic does not change. */
+int pd_capture_arm(struct pd_armed *armed)
 {
-	pd_dump_init(d, &armed->hdr, &pd_area_disk_ops, armed,
-		     armed->disk.lba_size);
+	struct pd_dump *d = armed->dump;
+
+	if (pd_dump_init(d, &armed->hdr, &pd_area_disk_ops, armed,
+			 armed->disk.lba_size)) {
+		pr_err("%u-byte blocks: the writer takes 512..4096, a power of two\n",
+		       armed->disk.lba_size);
+		return -EINVAL;
+	}
 	pd_memory_source(armed, &d->src);
 	pd_kmsg_source(&d->log, armed->line_buf, pd_kmsg_line_max());
 	pd_compress_setup(&armed->comp, &d->comp);
@@ -134,8 +141,8 @@ static void pd_dump_setup(struct pd_armed *armed, struct pd_dump *d)
 	d->hooks.progress = pd_progress;
 	d->hooks.elapsed_ms = pd_elapsed_ms;
 	d->hooks.before_page = pd_before_page;
-	pd_image_info(armed, &d->info);
 	d->notes = armed->notes.buf;
+	return 0;
 }
 
 static void pd_report(struct pd_armed *armed)
@@ -175,7 +182,7 @@ void pd_capture(struct pd_armed *armed, const char *msg)
 	strscpy(h->panic_string, msg ? msg : "", sizeof(h->panic_string));
 	strscpy(h->release, init_uts_ns.name.release, sizeof(h->release));
 	pd_regs_save_panic_cpu(&armed->notes);
-	pd_dump_setup(armed, d);
+	pd_image_info(armed, &d->info);
 
 	pr_emerg("dumping to PCI %04x:%02x:%02x.%u, sectors %llu+%llu, %u-byte blocks\n",
 		 armed->req.pci_domain, armed->req.pci_bus,

@@ -214,7 +214,8 @@ int pd_compress_arm(struct pd_compress *c, const struct pd_header *h,
 void pd_compress_disarm(struct pd_compress *c);
 void pd_compress_setup(struct pd_compress *c, struct pd_compressor *out);
 
-/* pd_capture.c: one dump, from the panic notifier */
+/* pd_capture.c: one dump, set up at arm time, run from the panic notifier */
+int pd_capture_arm(struct pd_armed *armed);
 void pd_capture(struct pd_armed *armed, const char *msg);
 bool pd_capture_fault(struct pd_armed *armed);
 

@@ -47,7 +47,7 @@ void expect_pages_match(const WriterRun &w, const std::vector<uint8_t> &vmcore,
 
 void expect_clean_io(const WriterRun &w)
 {
-	EXPECT_EQ(w.r.outside_writes, 0u);
+	EXPECT_EQ(w.r.outside_io, 0u);
 	EXPECT_EQ(w.r.misaligned, 0u);
 	EXPECT_EQ(w.touched_outside(), 0u);
 }

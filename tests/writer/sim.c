@@ -40,7 +40,7 @@ static int sim_check(struct pd_sim *s, uint64_t off, uint32_t len,
 		return -EINVAL;
 	}
 	if (off + len > s->c->area_size) {
-		s->r->outside_writes += len;
+		s->r->outside_io += len;
 		return -EINVAL;
 	}
 	return 0;
@@ -405,7 +405,10 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 		if (c->ranges[i].end_pfn > max_pfn)
 			max_pfn = c->ranges[i].end_pfn;
 
-	pd_dump_init(d, h, &sim_area_ops, &s, c->block_size);
+	if (pd_dump_init(d, h, &sim_area_ops, &s, c->block_size)) {
+		r->ret = -EINVAL;
+		goto out;
+	}
 	d->src.ops = &sim_page_ops;
 	d->src.priv = &s;
 	d->src.ranges = (const struct pd_ram_range *)c->ranges;
@@ -450,7 +453,7 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 	r->pages_expected = sim_expected(c);
 	r->state_bytes = pd_dump_state_bytes() + sizeof(*b) - sizeof(b->notes);
 	r->ret = pd_dump_run(d);
-
+out:
 	ZSTD_freeCCtx(s.zc);
 	free(s.lzo_wrk);
 	free(b);

@@ -70,7 +70,7 @@ struct pd_sim_result {
 	int ret;			/* pd_dump_run() */
 	struct pd_header hdr;		/* the writer's copy at the end */
 	uint64_t writes, reads;
-	uint64_t outside_writes;	/* bytes written outside the area */
+	uint64_t outside_io;		/* bytes read or written outside the area */
 	uint64_t misaligned;		/* requests not in whole blocks */
 	uint64_t pages_expected;	/* pages the content level keeps */
 	uint64_t state_bytes;		/* what the core held: state and buffers */
