@@ -4,7 +4,8 @@
 #
 #   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
 #                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
-#                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U] [-b BYTES] [-n]
+#                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U] [-b BYTES]
+#                     [-I IOMMU] [-n]
 #
 #   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
 #   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
@@ -32,6 +33,12 @@
 #       the kernel and initramfs are still loaded directly (-kernel)
 #   -b  the dump disk's logical and physical block size (default 512; 4096:
 #       a 4Kn disk); virtio-blk and NVMe only, QEMU's IDE disk has 512
+#   -I  an IOMMU translating the dump controller's DMA (q35): vtd (Intel
+#       VT-d, which Debian's kernel turns on by itself: no intel_iommu= on
+#       the command line), vtd-ap (the same, and a virtio dump disk that
+#       offers VIRTIO_F_ACCESS_PLATFORM (a modern-only device: QEMU offers
+#       it on no other), so that it goes through the IOMMU
+#       too), amdvi (AMD-Vi)
 #   -n  dry run: print the QEMU command line on stdout and exit, creating
 #       and removing nothing
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
@@ -51,8 +58,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
 scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G sata=0
-part='' cpus=2 uefi=0 bsize=512 dry=0
-while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:n' opt; do
+part='' cpus=2 uefi=0 bsize=512 dry=0 iommu=none
+while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:I:n' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -71,8 +78,9 @@ while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:n' opt; do
 	c) cpus=$OPTARG ;;
 	U) uefi=1 ;;
 	b) bsize=$OPTARG ;;
+	I) iommu=$OPTARG ;;
 	n) dry=1 ;;
-	*) sed -n '2,39s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,45s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
@@ -80,6 +88,10 @@ case $bsize in
 512) ;;
 4096) [ "$sata" = 0 ] || { log "-b 4096: QEMU's IDE disk (-A) has 512-byte logical blocks only"; exit 2; } ;;
 *) log "-b $bsize: 512 or 4096"; exit 2 ;;
+esac
+case $iommu in
+none | vtd | vtd-ap | amdvi) ;;
+*) log "-I $iommu: vtd, vtd-ap or amdvi"; exit 2 ;;
 esac
 if [ ${#marker} -gt 15 ]; then
 	log "marker '$marker' longer than 15 characters (comm length)"
@@ -119,11 +131,18 @@ append="console=ttyS0 panic=1 loglevel=7 pd.scenario=$scenario"
 # image file once QEMU has exited.
 # The SATA dump disk hangs off q35's built-in AHCI controller (00:1f.2).
 machine=pc
-[ "$sata" = 0 ] || machine=q35
+[ "$sata" = 0 ] && [ "$iommu" = none ] || machine=q35
+# The IOMMU comes before the devices it translates for.
+iommu_dev=() ap=
+case $iommu in
+vtd) iommu_dev=(-device intel-iommu) ;;
+vtd-ap) iommu_dev=(-device intel-iommu) ap=,disable-legacy=on,iommu_platform=on ;;
+amdvi) iommu_dev=(-device amd-iommu) ;;
+esac
 # shellcheck disable=SC2054 # commas are QEMU's, inside one argument
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${PD_GUEST_MEM:-1G}" -smp "$cpus"
 	-display none -vga none -nic none -serial stdio
-	-no-reboot
+	-no-reboot "${iommu_dev[@]}"
 	-kernel "$PD_VMLINUZ" -initrd "$initrd" -append "$append"
 	-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe"
 	-device virtio-blk-pci,drive=scratch,serial=pdscratch,addr=0x4
@@ -136,7 +155,7 @@ if [ "$nvme" = 1 ]; then
 elif [ "$sata" = 1 ]; then
 	qemu+=(-device "ide-hd,drive=dump,bus=ide.0,serial=pddump")
 else
-	qemu+=(-device "virtio-blk-pci,drive=dump,serial=pddump,addr=0x5$blk")
+	qemu+=(-device "virtio-blk-pci,drive=dump,serial=pddump,addr=0x5$blk$ap")
 fi
 # UEFI: OVMF's code read-only from the package, its variables in a fresh
 # copy per boot (the firmware writes them).

@@ -2,10 +2,11 @@
 #define pr_fmt(fmt) "panicdump: " fmt
 /*
  * The dump disk, whatever controller drives it: picks the backend from
- * the PCI function, owns the one coherent allocation (the backend's queues
+ * the PCI function, owns the one DMA allocation (the backend's queues
  * first, then the buffers everyone shares) and checks every transfer
  * against the disk before a backend sees it.
  */
+#include <linux/cc_platform.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/nmi.h>
@@ -34,6 +35,51 @@ static const struct pd_disk_ops *pd_disk_backend(struct pci_dev *pdev)
 	return NULL;
 }
 
+/*
+ * A device that translates its DMA through the DMA API (NVMe, AHCI, virtio
+ * with ACCESS_PLATFORM) gets coherent memory and its bus address: under an
+ * IOMMU that is an IOVA, and the CPU side may be a remap of scattered
+ * pages. A virtio device without ACCESS_PLATFORM bypasses the IOMMU and
+ * takes guest-physical addresses, as virtio_ring does for it
+ * (vring_use_dma_api() false): it gets physically contiguous pages of the
+ * direct map, never a remap whose virt_to_phys() would be someone else's
+ * memory.
+ */
+static int pd_disk_alloc(struct pd_disk *d)
+{
+	d->dma_bytes = d->ops->queue_bytes + PD_DMA_SHARED_BYTES;
+	if (!d->dma_phys) {
+		d->dma_cpu = dma_alloc_coherent(&d->pdev->dev, d->dma_bytes,
+						&d->dma_handle, GFP_KERNEL);
+		if (!d->dma_cpu)
+			return -ENOMEM;
+		d->dma_dev_base = d->dma_handle;
+		return 0;
+	}
+	/* Encrypted guest memory is unreadable to a device that bypasses. */
+	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT)) {
+		pd_refuse("PCI %s: the device needs VIRTIO_F_ACCESS_PLATFORM in a guest with encrypted memory\n", pci_name(d->pdev));
+		return -EOPNOTSUPP;
+	}
+	d->dma_cpu = alloc_pages_exact(d->dma_bytes, GFP_KERNEL | __GFP_ZERO);
+	if (!d->dma_cpu)
+		return -ENOMEM;
+	d->dma_dev_base = virt_to_phys(d->dma_cpu);
+	return 0;
+}
+
+static void pd_disk_free(struct pd_disk *d)
+{
+	if (!d->dma_cpu)
+		return;
+	if (d->dma_phys)
+		free_pages_exact(d->dma_cpu, d->dma_bytes);
+	else
+		dma_free_coherent(&d->pdev->dev, d->dma_bytes, d->dma_cpu,
+				  d->dma_handle);
+	d->dma_cpu = NULL;
+}
+
 int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 		const struct pd_arm_request *req)
 {
@@ -43,42 +89,39 @@ int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 	memset(d, 0, sizeof(*d));
 	d->pdev = pdev;
 	if (!ops) {
-		pci_err(pdev, "panicdump: PCI %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe, AHCI)\n",
+		pd_refuse("PCI %s: device %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe, AHCI)\n", pci_name(pdev),
 			pdev->vendor, pdev->device, pdev->class);
 		return -ENODEV;
 	}
 	d->ops = ops;
-	d->dma_bytes = ops->queue_bytes + PD_DMA_SHARED_BYTES;
-	d->dma_cpu = dma_alloc_coherent(&pdev->dev, d->dma_bytes,
-					&d->dma_handle, GFP_KERNEL);
-	if (!d->dma_cpu)
-		return -ENOMEM;
-	d->dma_dev_base = d->dma_handle;
 	d->lba_size = PD_SECTOR_SIZE;
 	ret = ops->arm(d, req);
+	if (ret)
+		return ret;
+	ret = pd_disk_alloc(d);
 	if (ret)
 		return ret;
 	/* The writer's streams write whole blocks of this size, at most 4 KiB. */
 	if (!is_power_of_2(d->lba_size) || d->lba_size < PD_SECTOR_SIZE ||
 	    d->lba_size > PD_BLOCK_SIZE) {
-		pci_err(pdev, "panicdump: %u-byte logical blocks: expected 512..4096\n",
+		pd_refuse("PCI %s: %u-byte logical blocks: expected 512..4096\n", pci_name(pdev),
 			d->lba_size);
 		return -EINVAL;
 	}
 	if (d->max_xfer < d->lba_size) {
-		pci_err(pdev, "panicdump: largest transfer %u bytes is below one %u-byte block\n",
+		pd_refuse("PCI %s: largest transfer %u bytes is below one %u-byte block\n", pci_name(pdev),
 			d->max_xfer, d->lba_size);
 		return -EINVAL;
 	}
 	d->max_xfer = round_down(d->max_xfer, d->lba_size);
 	d->max_xfer = min_t(u32, d->max_xfer, PD_DMA_DATA_BYTES);
 	if (req->start_sector + req->nr_sectors > d->capacity_sectors) {
-		pci_err(pdev, "panicdump: area %llu+%llu ends past the disk's %llu sectors\n",
+		pd_refuse("PCI %s: area %llu+%llu ends past the disk's %llu sectors\n", pci_name(pdev),
 			req->start_sector, req->nr_sectors, d->capacity_sectors);
 		return -EINVAL;
 	}
 	if ((req->start_sector * PD_SECTOR_SIZE) % d->lba_size) {
-		pci_err(pdev, "panicdump: area start sector %llu is not aligned to the %u-byte blocks\n",
+		pd_refuse("PCI %s: area start sector %llu is not aligned to the %u-byte blocks\n", pci_name(pdev),
 			req->start_sector, d->lba_size);
 		return -EINVAL;
 	}
@@ -89,10 +132,7 @@ void pd_disk_disarm(struct pd_disk *d)
 {
 	if (d->ops)
 		d->ops->disarm(d);
-	if (d->dma_cpu)
-		dma_free_coherent(&d->pdev->dev, d->dma_bytes, d->dma_cpu,
-				  d->dma_handle);
-	d->dma_cpu = NULL;
+	pd_disk_free(d);
 	d->ops = NULL;
 }
 

@@ -67,7 +67,7 @@ static void __iomem *pd_vio_map(struct pci_dev *pdev, u8 type, u32 minlen,
 				u32 *len, struct pd_vio_cap *cap)
 {
 	if (pd_vio_find_cap(pdev, type, cap) || cap->length < minlen) {
-		pci_err(pdev, "panicdump: virtio capability %u missing or short\n",
+		pd_refuse("PCI %s: virtio capability %u missing or short\n", pci_name(pdev),
 			type);
 		return NULL;
 	}
@@ -124,7 +124,7 @@ static int pd_vio_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	features = pd_vio_device_features(v);
 	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1))) {
-		pci_err(pdev, "panicdump: device does not offer VIRTIO_F_VERSION_1\n");
+		pd_refuse("PCI %s: device does not offer VIRTIO_F_VERSION_1\n", pci_name(pdev));
 		return -ENODEV;
 	}
 	v->access_platform = features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
@@ -147,12 +147,8 @@ static int pd_vio_arm(struct pd_disk *d, const struct pd_arm_request *req)
 				       offsetof(struct virtio_blk_config, blk_size));
 	if (req->lba_size > d->lba_size)
 		d->lba_size = req->lba_size;
-	/*
-	 * Without ACCESS_PLATFORM the device bypasses any IOMMU and takes
-	 * guest-physical addresses (vring_use_dma_api() is false then).
-	 */
-	if (!v->access_platform)
-		d->dma_dev_base = virt_to_phys(d->dma_cpu);
+	/* Without ACCESS_PLATFORM: guest-physical addresses (pd_disk_alloc). */
+	d->dma_phys = !v->access_platform;
 	return 0;
 }
 
