@@ -59,27 +59,28 @@ int pd_header_write(struct pd_header_io *hio)
  * nonce says so; anything else (a disk moved, a PCI address reused, the
  * area overwritten since) and we must not write a byte.
  */
+/*
+ * The primary decides when it can be read: a tool that takes the device
+ * over (mkfs, pvcreate, a partition table) writes its start and may leave
+ * the trailing copy, nonce and all, in place. Only a primary that cannot
+ * be read is no evidence, and then the trailing copy decides.
+ */
 bool pd_header_on_device_is_ours(struct pd_header_io *hio)
 {
 	const struct pd_header *h = (const struct pd_header *)hio->block;
-	u64 where[2] = { 0, pd_trailer_offset(hio->area->size) };
-	unsigned int i;
-	int ret, last = 0;
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(where); i++) {
-		ret = pd_area_read(hio->area, where[i], hio->block,
-				   PD_BLOCK_SIZE);
-		if (ret) {
-			last = ret;
-			continue;
-		}
-		if (!memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN) &&
-		    !memcmp(h->nonce, hio->hdr->nonce, sizeof(h->nonce)))
-			return true;
+	ret = pd_area_read(hio->area, 0, hio->block, PD_BLOCK_SIZE);
+	if (ret)
+		ret = pd_area_read(hio->area, pd_trailer_offset(hio->area->size),
+				   hio->block, PD_BLOCK_SIZE);
+	if (ret) {
+		pd_area_read_failed(hio->area, ret);
+		return false;
 	}
-	if (last)
-		pd_area_read_failed(hio->area, last);
-	else
-		pd_error_set(hio->area->errors, PD_ERR_NOT_OURS, -ENODEV, 0, 0);
+	if (!memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN) &&
+	    !memcmp(h->nonce, hio->hdr->nonce, sizeof(h->nonce)))
+		return true;
+	pd_error_set(hio->area->errors, PD_ERR_NOT_OURS, -ENODEV, 0, 0);
 	return false;
 }

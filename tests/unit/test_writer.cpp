@@ -185,6 +185,21 @@ TEST(Writer, NotOursWritesNothing)
 	EXPECT_EQ(w.r.hdr.error.stage, (uint32_t)PD_STAGE_IDENTITY);
 }
 
+// mkfs or pvcreate over the area: the start is theirs, the trailing copy
+// still ours. The primary decides, so the dump is refused, not written
+// over their data.
+TEST(Writer, ForeignPrimaryHeaderRefusesEvenWithOurTrailingCopy)
+{
+	WriterRun w;
+	small_config(w, 512, PD_CONTENT_KERNEL, PD_COMPRESS_ZSTD);
+	w.c.not_ours = 2;
+	run_writer(w);
+	EXPECT_EQ(w.r.ret, -ENODEV);
+	EXPECT_EQ(w.r.writes, 0u);
+	EXPECT_EQ(w.r.hdr.error.kind, (uint32_t)PD_ERR_NOT_OURS);
+	EXPECT_EQ(w.r.hdr.error.stage, (uint32_t)PD_STAGE_IDENTITY);
+}
+
 TEST(Writer, UnreadablePrimaryHeaderFallsBackToTheTrailingCopy)
 {
 	WriterRun w;

@@ -297,8 +297,9 @@ static void sim_arm(const struct pd_sim_config *c, struct pd_sim_result *r,
 		other.nonce[0] ^= 0xff;
 		pd_header_seal(&other);
 		memcpy(area, &other, sizeof(other));
-		memcpy(area + pd_trailer_offset(c->area_size), &other,
-		       sizeof(other));
+		if (c->not_ours != 2)
+			memcpy(area + pd_trailer_offset(c->area_size), &other,
+			       sizeof(other));
 	}
 }
 

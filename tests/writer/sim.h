@@ -62,7 +62,8 @@ struct pd_sim_config {
 	uint64_t cut_after_write;	/* power cut: nothing lands after it */
 	uint32_t torn_blocks;		/* of write cut_after_write + 1, these land */
 	uint64_t fail_read;		/* this read returns -EIO */
-	int not_ours;			/* the area holds another arm's header */
+	int not_ours;			/* the area holds another arm's header; */
+					/* 2: only at its start (mkfs over it) */
 	uint32_t progress_every;	/* checkpoint every N progress calls */
 };
 
