@@ -1,6 +1,7 @@
 # panicdump top-level build.
 #   make            the module (against KDIR) and the userspace tools
-#   make module     only panicdump.ko and pdtest.ko
+#   make module     only panicdump.ko and pdtest.ko (PD_TEST=1: the tests'
+#                   build, with fault injection; never installed)
 #   make tools      only dumpadm and savecore (CMake, in build/)
 #   make unit       the GoogleTest units
 #   make test       everything the CI runs (scripts/test.sh)
@@ -30,7 +31,7 @@ all: module tools
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel headers: set KDIR or install linux-headers-amd64" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 PD_TEST=$(PD_TEST) modules
 
 tools:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -95,7 +96,7 @@ install: tools
 	install -m 0644 $(wildcard capture/core/*.c capture/core/*.h) $(DESTDIR)$(DKMSDIR)/capture/core/
 	install -m 0644 $(wildcard capture/kernel/*.c capture/kernel/*.h) $(DESTDIR)$(DKMSDIR)/capture/kernel/
 	install -m 0644 $(wildcard formats/*.c formats/*.h) $(DESTDIR)$(DKMSDIR)/formats/
-	sed '/pdtest/d' Kbuild >$(DESTDIR)$(DKMSDIR)/Kbuild
+	sed '/pdtest/d; /^ifeq ($$(PD_TEST),1)/,/^endif/d' Kbuild >$(DESTDIR)$(DKMSDIR)/Kbuild
 	install -m 0644 dkms.mk $(DESTDIR)$(DKMSDIR)/Makefile
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 	chmod 0644 $(DESTDIR)$(DKMSDIR)/Kbuild $(DESTDIR)$(DKMSDIR)/dkms.conf

@@ -151,7 +151,7 @@ void build_arm(const ArmInputs &in, struct pd_header *h,
 	req->unit = in.dev.nvme_or_ahci_unit();
 	req->lba_size = in.dev.logical_block_size;
 	req->max_xfer = in.dev.max_hw_bytes;
-	req->swap_fd = in.swap ? in.swap_fd : -1;
+	req->dev_fd = in.dev_fd;
 	req->kernel_phys_start = in.kernel_image.start;
 	req->kernel_phys_end = in.kernel_image.end;
 	req->header = *h;
@@ -245,18 +245,37 @@ BlockDevice check_dump_device(const std::string &device, const SystemPaths &path
 	return dev;
 }
 
+static void arm_checked_device(const std::string &device, BlockDevice dev,
+			       const DumpConfig &cfg, const SystemPaths &paths,
+			       std::ostream &warn, bool swap, CaptureModule &module);
+
 void arm_device(const std::string &device, const DumpConfig &cfg,
 		const SystemPaths &paths, std::ostream &warn, bool swap)
 {
+	// Where the area is and which controller serves it, then the
+	// module, which must be there before anything is written.
+	BlockDevice dev = check_dump_device(device, paths, swap);
+	CaptureModule module = CaptureModule::open(paths.capture_dev);
+	arm_checked_device(device, std::move(dev), cfg, paths, warn, swap, module);
+}
+
+void arm_device(const std::string &device, const DumpConfig &cfg,
+		const SystemPaths &paths, std::ostream &warn, bool swap,
+		CaptureModule &module)
+{
+	BlockDevice dev = check_dump_device(device, paths, swap);
+	arm_checked_device(device, std::move(dev), cfg, paths, warn, swap, module);
+}
+
+static void arm_checked_device(const std::string &device, BlockDevice dev,
+			       const DumpConfig &cfg, const SystemPaths &paths,
+			       std::ostream &warn, bool swap, CaptureModule &module)
+{
 	ArmInputs in;
 
-	// Where the area is and which controller serves it.
-	in.dev = check_dump_device(device, paths, swap);
+	in.dev = std::move(dev);
 	in.swap = swap;
 	in.area_size = area_bytes_of(in.dev);
-
-	// The module must be there before anything is written.
-	CaptureModule module = CaptureModule::open(paths.capture_dev);
 	// Active swap is held exclusively and refuses writes (ETXTBSY): the
 	// module writes its header.
 	if (!swap)
@@ -299,11 +318,11 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 		// until the panic.
 		warn << "dumpadm: note: " << device
 		     << " is swap: dumps there carry no runtime symbol table (no System.map.N from savecore)\n";
-		in.swap_fd = area.fd();
 	} else {
 		in.symtab = gather_symtab(paths, warn);
 	}
 
+	in.dev_fd = area.fd();
 	struct pd_header h;
 	auto req = std::make_unique<struct pd_arm_request>();
 	try {
@@ -312,14 +331,20 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 		throw Error(device + ": " + e.what(), e.kind());
 	}
 
-	// Checks done: now write. The symbol table (or a blank descriptor
-	// block, so no stale one is taken for this arm's) before the header.
-	// On swap the module writes the header's 1024 bytes, nothing else.
+	// Checks done. The module writes the header, once it has checked and
+	// allocated everything, so that a refused arm leaves the device and
+	// the previous arm as they were; dumpadm writes nothing before it.
+	// On swap, the header's 1024 bytes are all that is written.
 	enable_post_notifiers(paths.sysfs);
 	if (swap) {
 		module.arm(*req);
 		return;
 	}
+	module.arm(*req);
+	// Armed: the symbol table (or a blank descriptor block, so that no
+	// stale one is taken for this arm's). A panic before it is on the
+	// device finds a block of another nonce, and savecore saves that
+	// dump without System.map.
 	std::vector<uint8_t> block(PD_BLOCK_SIZE, 0);
 	if (const struct pd_section *s = find_section(h, PD_SECT_SYMTAB)) {
 		struct pd_symtab_block b;
@@ -328,8 +353,7 @@ void arm_device(const std::string &device, const DumpConfig &cfg,
 		area.write(in.symtab.text.data(), in.symtab.text.size(), s->offset);
 	}
 	area.write(block.data(), block.size(), pd_symtab_block_offset(h.area_size));
-	write_headers(area, h);
-	module.arm(*req);
+	area.sync();
 }
 
 void disarm_device(const SystemPaths &paths)

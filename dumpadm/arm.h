@@ -9,6 +9,7 @@
 
 #include "common/config.h"
 #include "common/device_info.h"
+#include "dumpadm/capture_module.h"
 #include "dumpadm/kernel_image.h"
 #include "dumpadm/symtab.h"
 #include "dumpadm/system_state.h"
@@ -49,10 +50,10 @@ struct ArmInputs {
 	PhysRange kernel_image;		// from /proc/iomem; may be unknown
 	// The runtime symbol table; empty text: the header gets no SYMTAB.
 	SymbolTable symtab;
-	// dumpadm -d swap: the header gets PD_COMPAT_SWAP, the request the
-	// area's fd (the module writes the header); no symbol table.
+	// dumpadm -d swap: the header gets PD_COMPAT_SWAP; no symbol table.
 	bool swap = false;
-	int swap_fd = -1;
+	// The area's open fd: the module writes the header through it, last.
+	int dev_fd = -1;
 };
 
 // Pure: the sealed ARMED header (sequence 1) and the matching request.
@@ -80,6 +81,10 @@ BlockDevice check_dump_device(const std::string &device, const SystemPaths &path
 // header's 1024 bytes through the page cache.
 void arm_device(const std::string &device, const DumpConfig &cfg,
 		const SystemPaths &paths, std::ostream &warn, bool swap = false);
+// The same with the module given (tests), not opened from paths.
+void arm_device(const std::string &device, const DumpConfig &cfg,
+		const SystemPaths &paths, std::ostream &warn, bool swap,
+		CaptureModule &module);
 
 // dumpadm -d none: PD_IOC_DISARM if the module is loaded.
 void disarm_device(const SystemPaths &paths);

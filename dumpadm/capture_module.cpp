@@ -22,6 +22,18 @@ std::optional<CaptureModule> CaptureModule::try_open(const std::string &path)
 	return CaptureModule(path, UniqueFd(fd));
 }
 
+CaptureModule CaptureModule::with_ioctl(std::string path, IoctlFn fn)
+{
+	CaptureModule m(std::move(path), UniqueFd());
+	m.ioctl_ = std::move(fn);
+	return m;
+}
+
+int CaptureModule::call(unsigned long request, void *arg)
+{
+	return ioctl_ ? ioctl_(request, arg) : ::ioctl(fd_.get(), request, arg);
+}
+
 CaptureModule CaptureModule::open(const std::string &path)
 {
 	auto m = try_open(path);
@@ -43,17 +55,27 @@ std::string describe_arm_request(const struct pd_arm_request &req)
 			 req.header.compression_level);
 }
 
-void CaptureModule::arm(const struct pd_arm_request &req)
+void CaptureModule::arm(struct pd_arm_request &req)
 {
-	if (::ioctl(fd_.get(), PD_IOC_ARM, &req) < 0)
-		throw Error(path_ + ": PD_IOC_ARM failed: " + std::strerror(errno) +
-			    " (requested " + describe_arm_request(req) +
-			    "); the kernel log has the module's reason");
+	std::memset(req.reason, 0, sizeof(req.reason));
+	if (call(PD_IOC_ARM, &req) == 0)
+		return;
+	std::string why = std::strerror(errno);
+	std::string reason(req.reason, strnlen(req.reason, sizeof(req.reason)));
+	if (!reason.empty())
+		why = reason + " (" + why + ")";
+	// Status from the module, not assumed: whether an earlier arm held.
+	struct pd_status st = {};
+	std::string now = call(PD_IOC_STATUS, &st) < 0 ? "its status unknown"
+			  : st.armed ? "the earlier arm is still in place"
+				     : "not armed";
+	throw Error(path_ + ": PD_IOC_ARM refused: " + why + "; requested " +
+		    describe_arm_request(req) + "; " + now);
 }
 
 void CaptureModule::disarm()
 {
-	if (::ioctl(fd_.get(), PD_IOC_DISARM) < 0)
+	if (call(PD_IOC_DISARM, nullptr) < 0)
 		throw_errno(path_ + ": PD_IOC_DISARM");
 }
 
@@ -61,7 +83,7 @@ struct pd_status CaptureModule::status()
 {
 	struct pd_status st = {};
 
-	if (::ioctl(fd_.get(), PD_IOC_STATUS, &st) < 0)
+	if (call(PD_IOC_STATUS, &st) < 0)
 		throw_errno(path_ + ": PD_IOC_STATUS");
 	return st;
 }

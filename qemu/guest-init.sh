@@ -15,7 +15,9 @@
 #                      on what it cannot dump to: a regular file, loop, nbd,
 #                      device-mapper, a disk held by it, a mounted and an
 #                      unmounted filesystem, a disk below the estimate; each
-#                      checked to leave every byte as it was)
+#                      checked to leave every byte as it was), or
+#                      rearm_fail (arm, two re-arms the module is made to
+#                      fail, then sysrq-c: the first arm must dump)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -173,6 +175,12 @@ arm() {
 			fail "fill $FILL MiB of /tmp"
 		step "filled $FILL MiB of /tmp with random data"
 	fi
+}
+
+# The nonce of the leading header copy (struct pd_header: bytes 48..63),
+# which names the arm the device belongs to.
+header_nonce() {
+	echo "PD-HEADER-NONCE $(dd if="$DUMPDEV" bs=16 skip=3 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
 }
 
 # md5 of the swap header proper: bytes 1024..4095 of the swap area.
@@ -501,6 +509,42 @@ scenario() {
 		dumpadm 2>&1
 		echo "PD-END dumpadm"
 		;;
+	rearm_fail)
+		# A re-arm the module fails (test builds' test_fail_arm): at
+		# its last allocation, then at its header write. Each must
+		# leave the first arm (content kernel) working, the device's
+		# header its own; then the panic.
+		CONTENT=kernel arm
+		header_nonce
+		local n rc
+		for n in 1 2; do
+			echo "$n" >/sys/module/panicdump/parameters/test_fail_arm ||
+				fail "test_fail_arm (not a test build of panicdump.ko?)"
+			echo "PD-BEGIN rearm-fail-$n"
+			dumpadm -c all -d "$DUMPDEV" 2>&1
+			rc=$?
+			echo "PD-END rearm-fail-$n"
+			echo "PD-REARMFAIL $n status $rc"
+		done
+		echo "PD-BEGIN dumpadm-after"
+		dumpadm 2>&1
+		echo "PD-END dumpadm-after"
+		# Armed, the device is the module's: mkfs (O_EXCL) and a
+		# partition table rescan must fail, the header stay.
+		echo "PD-BEGIN mkfs"
+		/usr/sbin/mke2fs -F -q -t ext4 "$DUMPDEV" 2>&1
+		echo "PD-HOLD mkfs status $?"
+		echo "PD-END mkfs"
+		blockdev --rereadpt "/dev/$DUMPDISK" 2>&1
+		echo "PD-HOLD rereadpt status $?"
+		header_nonce
+		mark
+		sleep 1
+		step "trigger sysrq-c on CPU 0"
+		taskset -c 0 sh -c 'echo c >/proc/sysrq-trigger'
+		sleep 10
+		fail "no panic after sysrq-c"
+		;;
 	swap)
 		swap_arm
 		mark
@@ -548,6 +592,13 @@ load_modules
 # checks that the guest got the disk it asked QEMU for).
 echo "PD-BLOCKSIZE $(cat "/sys/block/$DUMPDISK/queue/logical_block_size" 2>/dev/null || echo ?)" \
 	"$(cat "/sys/block/$DUMPDISK/queue/physical_block_size" 2>/dev/null || echo ?)"
+# The IOMMU domain of the dump disk's PCI function (+vtd and the others
+# check it is DMA or DMA-FQ: translated, not identity).
+pcidev=$(readlink -f "/sys/block/$DUMPDISK/device" 2>/dev/null || true)
+while [ -n "$pcidev" ] && [ "$pcidev" != / ] && [ ! -e "$pcidev/iommu_group" ]; do
+	pcidev=$(dirname "$pcidev")
+done
+echo "PD-IOMMU $(cat "$pcidev/iommu_group/type" 2>/dev/null || echo none)"
 scenario "${SCENARIO:-none}"
 step "poweroff"
 poweroff -f

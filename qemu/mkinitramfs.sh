@@ -95,6 +95,13 @@ for tool in dumpadm savecore; do
 		copy_with_libs "$build/$tool"
 	fi
 done
+# e2fsprogs' mke2fs, which opens its device O_EXCL as the real tools do:
+# rearm_fail checks that an armed dump device refuses it.
+if [ -x /sbin/mke2fs ]; then
+	copy_with_libs /sbin/mke2fs
+else
+	log "WARNING: no /sbin/mke2fs (apt-get install e2fsprogs); rearm_fail's hold check fails"
+fi
 # dmsetup (and libdevmapper) for the refusals scenario's dm device.
 if [ -x /usr/sbin/dmsetup ]; then
 	copy_with_libs /usr/sbin/dmsetup

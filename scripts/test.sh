@@ -4,7 +4,9 @@
 #   2. fetch and cache the guest kernel (qemu/kernel.sh)
 #   3. build panicdump.ko, pdtest.ko (against the guest kernel's headers),
 #      dumpadm and savecore
-#   4. unit tests (ctest), then savecore's parser under libFuzzer
+#   4. unit tests (ctest); make install staged, and the module built from
+#      its DKMS source (tests/install/run.sh); savecore's parser under
+#      libFuzzer
 #   5. end-to-end QEMU scenarios (tests/e2e/run.sh): panicdump's dumps, read
 #      by crash and drgn; then one reference run where QEMU writes the dump,
 #      which checks the harness and the readers independently of panicdump
@@ -40,7 +42,7 @@ bash scripts/trixie-analyzers.sh setup ||
 	echo "WARNING: no trixie analyzers (scripts/trixie-analyzers.sh setup failed)"
 
 stage "build"
-make module KDIR="$PD_KDIR"
+make module KDIR="$PD_KDIR" PD_TEST=1
 make tools
 
 failed=0 passed=0 skipped=0 notes=()
@@ -97,14 +99,18 @@ e2e() {
 	suite "$name" env PD_KVER="$pd_kver" bash tests/e2e/run.sh "$@"
 }
 
+stage "install: what make install stages, and the module DKMS builds from it"
+suite install bash tests/install/run.sh "$PD_KDIR"
+
 stage "fuzz: savecore's parser under libFuzzer (${PD_FUZZ_SECONDS:-60} s)"
 suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario
 # on virtio, NVMe and SATA, 6.1 and 6.12, and the device matrix
 # (tests/e2e/run.sh "full"). Of the matrix, here: a dump partition next to
-# a mounted file system on NVMe under UEFI, and 4 vCPUs.
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm partial nocomp fault swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12"
+# a mounted file system on NVMe under UEFI, 4 vCPUs, 4096-byte blocks on
+# NVMe and virtio, and virtio behind Debian's default VT-d translation.
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm rearm_fail partial nocomp fault swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12 sysrq:nvme+4k sysrq+4k sysrq+vtd"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then

@@ -216,7 +216,7 @@ static int pd_ahci_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	d->ahci.port = req->unit;
 	if (d->ahci.port >= 32) {
-		pci_err(pdev, "panicdump: AHCI port %u: expected 0..31\n",
+		pd_refuse("PCI %s: AHCI port %u: expected 0..31\n", pci_name(pdev),
 			d->ahci.port);
 		return -EINVAL;
 	}
@@ -224,12 +224,12 @@ static int pd_ahci_arm(struct pd_disk *d, const struct pd_arm_request *req)
 	if (!d->ahci.abar)
 		return -ENODEV;
 	if (!(readl(d->ahci.abar + PD_AHCI_PI) & BIT(d->ahci.port))) {
-		pci_err(pdev, "panicdump: AHCI port %u is not in the controller's port map\n",
+		pd_refuse("PCI %s: AHCI port %u is not in the controller's port map\n", pci_name(pdev),
 			d->ahci.port);
 		return -ENODEV;
 	}
 	if (req->lba_size != PD_SECTOR_SIZE) {
-		pci_err(pdev, "panicdump: SATA disk with %u-byte blocks: expected 512\n",
+		pd_refuse("PCI %s: SATA disk with %u-byte blocks: expected 512\n", pci_name(pdev),
 			req->lba_size);
 		return -EINVAL;
 	}

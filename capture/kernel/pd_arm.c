@@ -16,6 +16,8 @@
 #include <linux/vmalloc.h>
 #include "pd_kcompat.h"
 
+#include <linux/file.h>
+
 #include "pd_internal.h"
 
 static int pd_ram_range_cb(struct resource *res, void *arg)
@@ -50,19 +52,19 @@ static int pd_collect_ram(struct pd_armed *armed)
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
 				  0, -1, armed, pd_ram_range_cb);
 	if (ret == -E2BIG) {
-		pr_err("more than %u System RAM ranges\n",
+		pd_refuse("more than %u System RAM ranges\n",
 		       PD_MAX_RAM_RANGES);
 		return ret;
 	}
 	if (!armed->nr_ranges) {
-		pr_err("no System RAM ranges found\n");
+		pd_refuse("no System RAM ranges found\n");
 		return -ENODEV;
 	}
 	sort(armed->ranges, armed->nr_ranges, sizeof(armed->ranges[0]),
 	     pd_range_cmp, NULL);
 	for (i = 0; i < armed->nr_ranges; i++) {
 		if (i && armed->ranges[i].start_pfn < armed->ranges[i - 1].end_pfn) {
-			pr_err("overlapping System RAM ranges\n");
+			pd_refuse("overlapping System RAM ranges\n");
 			return -EINVAL;
 		}
 		armed->ram_pages += armed->ranges[i].end_pfn -
@@ -97,27 +99,27 @@ static int pd_check_header(const struct pd_arm_request *req)
 
 	e = pd_header_check(h, area, &bad);
 	if (e != PD_HDR_OK) {
-		pr_err("arm request header: %s (section %d)\n",
+		pd_refuse("arm request header: %s (section %d)\n",
 		       pd_header_error_str(e), bad);
 		return -EINVAL;
 	}
 	if (h->state != PD_STATE_ARMED ||
 	    !pd_header_section(&tmp, PD_SECT_LOG) ||
 	    !pd_header_section(&tmp, PD_SECT_KDUMP)) {
-		pr_err("arm request header: expected state armed with log and kdump sections, found state %s\n",
+		pd_refuse("arm request header: expected state armed with log and kdump sections, found state %s\n",
 		       pd_state_str(h->state));
 		return -EINVAL;
 	}
 	if (h->content > PD_CONTENT_CURPROC) {
-		pr_err("unknown content %u\n", h->content);
+		pd_refuse("unknown content %u\n", h->content);
 		return -EINVAL;
 	}
 	if (h->compression > PD_COMPRESS_NONE) {
-		pr_err("unknown compression %u\n", h->compression);
+		pd_refuse("unknown compression %u\n", h->compression);
 		return -EINVAL;
 	}
 	if (!pd_compression_level_ok(h->compression, h->compression_level)) {
-		pr_err("zstd level %d outside %d..%d\n", h->compression_level,
+		pd_refuse("zstd level %d outside %d..%d\n", h->compression_level,
 		       PD_ZSTD_LEVEL_MIN, PD_ZSTD_LEVEL_MAX);
 		return -EINVAL;
 	}
@@ -130,13 +132,24 @@ static int pd_check_request(const struct pd_arm_request *req)
 	int ret;
 
 	if (req->version != PD_ARM_VERSION || req->size != sizeof(*req)) {
-		pr_err("arm request version %u size %u, expected %u and %zu (dumpadm and module out of step)\n",
+		pd_refuse("arm request version %u size %u, expected %u and %zu (dumpadm and module out of step)\n",
 		       req->version, req->size, PD_ARM_VERSION, sizeof(*req));
+		return -EINVAL;
+	}
+	if (req->reserved0[0] || req->reserved0[1] || req->reserved1) {
+		pd_refuse("arm request with reserved fields set: expected zero\n");
+		return -EINVAL;
+	}
+	/* Nothing below may wrap: the end of the area is start + length. */
+	if (req->start_sector > U64_MAX / PD_SECTOR_SIZE ||
+	    req->nr_sectors > U64_MAX / PD_SECTOR_SIZE - req->start_sector) {
+		pd_refuse("dump area %llu+%llu sectors: past the end of any disk\n",
+		       req->start_sector, req->nr_sectors);
 		return -EINVAL;
 	}
 	if (req->nr_sectors * PD_SECTOR_SIZE < PD_MIN_AREA_SIZE ||
 	    req->nr_sectors % (PD_BLOCK_SIZE / PD_SECTOR_SIZE)) {
-		pr_err("dump area of %llu sectors: expected a multiple of 8 sectors, at least %llu bytes\n",
+		pd_refuse("dump area of %llu sectors: expected a multiple of 8 sectors, at least %llu bytes\n",
 		       req->nr_sectors, PD_MIN_AREA_SIZE);
 		return -EINVAL;
 	}
@@ -144,7 +157,7 @@ static int pd_check_request(const struct pd_arm_request *req)
 	if (ret)
 		return ret;
 	if (!req->nr_cpus || req->nr_cpus > PD_MAX_CPUS) {
-		pr_err("%u CPUs in the request, expected 1..%u\n",
+		pd_refuse("%u CPUs in the request, expected 1..%u\n",
 		       req->nr_cpus, PD_MAX_CPUS);
 		return -EINVAL;
 	}
@@ -152,14 +165,14 @@ static int pd_check_request(const struct pd_arm_request *req)
 		u64 pa = cpu < req->nr_cpus ? req->crash_notes[cpu] : 0;
 
 		if (!pa) {
-			pr_err("no crash_notes address for online CPU %u\n",
+			pd_refuse("no crash_notes address for online CPU %u\n",
 			       cpu);
 			return -EINVAL;
 		}
 		/* The note must be RAM and, as the kernel allocates it, in one page. */
 		if (!page_is_ram(PHYS_PFN(pa)) ||
 		    offset_in_page(pa) + CRASH_CORE_NOTE_BYTES > PAGE_SIZE) {
-			pr_err("crash_notes address %#llx of CPU %u is not a note buffer\n",
+			pd_refuse("crash_notes address %#llx of CPU %u is not a note buffer\n",
 			       pa, cpu);
 			return -EINVAL;
 		}
@@ -174,7 +187,7 @@ static struct pci_dev *pd_get_pci(const struct pd_arm_request *req)
 	pdev = pci_get_domain_bus_and_slot(req->pci_domain, req->pci_bus,
 					   req->pci_devfn);
 	if (!pdev)
-		pr_err("no PCI device %04x:%02x:%02x.%u\n",
+		pd_refuse("no PCI device %04x:%02x:%02x.%u\n",
 		       req->pci_domain, req->pci_bus,
 		       PCI_SLOT(req->pci_devfn), PCI_FUNC(req->pci_devfn));
 	return pdev;
@@ -279,9 +292,17 @@ struct pd_armed *pd_arm(const struct pd_arm_request *req)
 		ret = pd_alloc_buffers(armed);
 	if (!ret)
 		ret = pd_capture_arm(armed);
-	/* Last: nothing is written unless everything else is in place. */
-	if (!ret && (req->header.compat_features & PD_COMPAT_SWAP))
-		ret = pd_swap_write_header(req);
+	if (!ret)
+		ret = pd_test_fail_arm(PD_TEST_FAIL_ALLOC);
+	if (!ret) {
+		armed->dev_file = pd_arm_header_file(req);
+		if (IS_ERR(armed->dev_file)) {
+			ret = PTR_ERR(armed->dev_file);
+			armed->dev_file = NULL;
+		}
+	}
+	if (!ret)
+		ret = pd_hold_device(armed);
 	if (ret) {
 		pd_disarm(armed);
 		return ERR_PTR(ret);
@@ -301,6 +322,9 @@ void pd_disarm(struct pd_armed *armed)
 	kfree(armed->buf.page);
 	kfree(armed->line_buf);
 	kfree(armed->dump);
+	pd_release_device(armed);
+	if (armed->dev_file)
+		fput(armed->dev_file);
 	pci_dev_put(pdev);
 	kvfree(armed);
 }

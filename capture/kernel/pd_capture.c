@@ -19,15 +19,19 @@
 
 #define PD_PROGRESS_EVERY_NS	(2ULL * NSEC_PER_SEC)
 
+#ifdef PD_TEST_BUILD
 /*
- * Fault injection for the tests: an oops inside the dump after this many
- * pages, to check that a fault during the dump still ends in a reboot and
- * a dump savecore saves as incomplete. 0, the default, is off.
+ * Fault injection for the tests (make module PD_TEST=1 only): an oops
+ * inside the dump after this many pages, to check that a fault during the
+ * dump still ends in a reboot and a dump savecore saves as incomplete. 0,
+ * the default, is off.
  */
 static unsigned long test_fault_after_pages;
 module_param(test_fault_after_pages, ulong, 0600);
 MODULE_PARM_DESC(test_fault_after_pages,
 		 "testing only: oops in the dump after this many pages (0: off)");
+MODULE_INFO(build, "test (fault injection)");
+#endif
 
 static u64 pd_t0_ns, pd_last_progress_ns;
 static char pd_report_line[160];
@@ -96,11 +100,13 @@ static bool pd_progress(void *priv, u64 done, u64 total, u64 written)
 	return true;
 }
 
+#ifdef PD_TEST_BUILD
 static void pd_before_page(void *priv, u64 done)
 {
 	if (unlikely(test_fault_after_pages && done == test_fault_after_pages))
 		*(volatile unsigned long *)NULL = done;
 }
+#endif
 
 static void pd_image_info(struct pd_armed *armed,
 			  struct kdump_header_info *info)
@@ -129,7 +135,7 @@ int pd_capture_arm(struct pd_armed *armed)
 
 	if (pd_dump_init(d, &armed->hdr, &pd_area_disk_ops, armed,
 			 armed->disk.lba_size)) {
-		pr_err("%u-byte blocks: the writer takes 512..4096, a power of two\n",
+		pd_refuse("%u-byte blocks: the writer takes 512..4096, a power of two\n",
 		       armed->disk.lba_size);
 		return -EINVAL;
 	}
@@ -140,7 +146,9 @@ int pd_capture_arm(struct pd_armed *armed)
 	d->hooks.priv = armed;
 	d->hooks.progress = pd_progress;
 	d->hooks.elapsed_ms = pd_elapsed_ms;
+#ifdef PD_TEST_BUILD
 	d->hooks.before_page = pd_before_page;
+#endif
 	d->notes = armed->notes.buf;
 	return 0;
 }

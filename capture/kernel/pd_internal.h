@@ -99,7 +99,13 @@ struct pd_disk {
 	u32 max_xfer;			/* bytes per command */
 	u32 lba_size;
 
-	/* One coherent allocation: queues, then the shared buffers. */
+	/*
+	 * One allocation: queues, then the shared buffers. Coherent DMA
+	 * memory, unless the backend found a device that bypasses the
+	 * IOMMU (dma_phys): then physically contiguous pages, whose
+	 * physical address is what the device sees.
+	 */
+	bool dma_phys;
 	void *dma_cpu;
 	dma_addr_t dma_handle;
 	size_t dma_bytes;
@@ -166,7 +172,33 @@ struct pd_armed {
 	struct pd_dump *dump;		/* the core's state, filled at panic */
 
 	size_t memory_bytes;		/* everything above, for dumpadm */
+	struct file *dev_file;		/* dev_fd's, to rewrite the header */
+	void *hold;			/* the exclusive hold (pd_hold.c) */
 };
+
+/*
+ * pd_main.c: an arm refused, in the kernel log and in the reason dumpadm
+ * prints; the first of an arm is kept, as it is the cause.
+ */
+__printf(1, 2) void pd_refuse_fmt(const char *fmt, ...);
+#define pd_refuse(fmt, ...) pd_refuse_fmt(pr_fmt(fmt), ##__VA_ARGS__)
+
+/* pd_main.c: test builds' injected arm failures (0 in other builds). */
+enum { PD_TEST_FAIL_ALLOC = 1, PD_TEST_FAIL_HEADER = 2 };
+#ifdef PD_TEST_BUILD
+int pd_test_fail_arm(unsigned int step);
+#else
+static inline int pd_test_fail_arm(unsigned int step) { return 0; }
+#endif
+
+/* pd_arm_header.c */
+struct file *pd_arm_header_file(const struct pd_arm_request *req);
+int pd_arm_header_write(struct file *file, const struct pd_header *h);
+int pd_arm_header_restore(struct pd_armed *old, const struct pd_header *failed);
+
+/* pd_hold.c */
+int pd_hold_device(struct pd_armed *armed);
+void pd_release_device(struct pd_armed *armed);
 
 /* pd_arm.c */
 struct pd_armed *pd_arm(const struct pd_arm_request *req);
@@ -191,8 +223,6 @@ extern const struct pd_disk_ops pd_virtio_ops;
 extern const struct pd_disk_ops pd_nvme_ops;
 extern const struct pd_disk_ops pd_ahci_ops;
 
-/* pd_swap.c: dumpadm -d swap: the ARMED header into the swap header page. */
-int pd_swap_write_header(const struct pd_arm_request *req);
 
 /* pd_regs.c */
 void pd_regs_save_panic_cpu(const struct pd_notes *n);

@@ -30,37 +30,121 @@ static void pd_retire(struct pd_armed *old)
 	pd_disarm(old);
 }
 
-static long pd_ioctl_arm(void __user *arg)
-{
-	struct pd_arm_request *req;
-	struct pd_armed *armed, *old;
+static char pd_arm_reason[PD_ARM_REASON_LEN];
 
-	req = vmemdup_user(arg, sizeof(*req));
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	/* One arm at a time: two would race for the device and the swap. */
-	mutex_lock(&pd_arm_lock);
-	armed = pd_arm(req);
-	kvfree(req);
-	if (IS_ERR(armed)) {
-		mutex_unlock(&pd_arm_lock);
-		return PTR_ERR(armed);
+#ifdef PD_TEST_BUILD
+/*
+ * Fault injection for the tests (make module PD_TEST=1 only): the next
+ * arm fails at this step, once; the e2e checks that a re-arm that fails
+ * leaves the previous arm working.
+ */
+static unsigned int test_fail_arm;
+module_param(test_fail_arm, uint, 0600);
+MODULE_PARM_DESC(test_fail_arm,
+		 "testing only: fail the next arm once (1: refused after every allocation, 2: its header write fails)");
+
+int pd_test_fail_arm(unsigned int step)
+{
+	if (test_fail_arm != step)
+		return 0;
+	test_fail_arm = 0;
+	pd_refuse("test: arm step %u made to fail\n", step);
+	return step == PD_TEST_FAIL_HEADER ? -EIO : -ENOMEM;
+}
+#endif
+
+void pd_refuse_fmt(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args, copy;
+
+	va_start(args, fmt);
+	if (!pd_arm_reason[0]) {
+		va_copy(copy, args);
+		vscnprintf(pd_arm_reason, sizeof(pd_arm_reason), fmt, copy);
+		va_end(copy);
+		strim(pd_arm_reason);
 	}
-	old = pd_active();
-	/* Armed, the module stays: unloading it would silently disarm. */
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	printk(KERN_ERR "%pV", &vaf);
+	va_end(args);
+}
+
+/*
+ * Validate, then commit: the new arm is made whole (every check and
+ * allocation) while the previous one stays active; only then is its
+ * header written, and only once that is on the device does it replace
+ * the previous arm. A header write that fails puts the previous arm's
+ * header back, or, if that fails too, disarms loudly: never an arm whose
+ * header is not on its device.
+ */
+static int pd_arm_commit(struct pd_armed *armed)
+{
+	struct pd_armed *old = pd_active();
+	int ret;
+
+	ret = pd_test_fail_arm(PD_TEST_FAIL_HEADER);
+	if (!ret)
+		ret = pd_arm_header_write(armed->dev_file, &armed->req.header);
+	if (!ret) {
+		/* Armed, the module stays: unloading it would silently disarm. */
+		if (!old)
+			__module_get(THIS_MODULE);
+		pd_set_active(armed);
+		if (old)
+			pd_retire(old);
+		return 0;
+	}
+	pd_disarm(armed);
 	if (!old)
-		__module_get(THIS_MODULE);
-	pd_set_active(armed);
-	if (old)
-		pd_retire(old);
-	mutex_unlock(&pd_arm_lock);
+		return ret;
+	if (!pd_arm_header_restore(old, &armed->req.header)) {
+		pr_warn("the re-arm failed; the previous arm and its header are back in place\n");
+		return ret;
+	}
+	pr_crit("the re-arm failed and the previous arm's header could not be put back: disarmed, the next panic writes no dump; arm again\n");
+	pd_set_active(NULL);
+	pd_retire(old);
+	module_put(THIS_MODULE);
+	return ret;
+}
+
+static void pd_report_armed(const struct pd_armed *armed)
+{
 	pr_info("armed on %s PCI %04x:%02x:%02x.%u sectors %llu+%llu, %u-byte blocks, kernel image PFNs %#llx-%#llx first, %zu KiB held\n",
 		armed->disk.ops->name, armed->req.pci_domain, armed->req.pci_bus,
 		PCI_SLOT(armed->req.pci_devfn), PCI_FUNC(armed->req.pci_devfn),
 		armed->req.start_sector, armed->req.nr_sectors,
 		armed->disk.lba_size, armed->kimage_start_pfn,
 		armed->kimage_end_pfn, armed->memory_bytes >> 10);
-	return 0;
+}
+
+static long pd_ioctl_arm(struct pd_arm_request __user *arg)
+{
+	struct pd_arm_request *req;
+	struct pd_armed *armed;
+	long ret;
+
+	req = vmemdup_user(arg, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	/* One arm at a time: two would race for the device and the swap. */
+	mutex_lock(&pd_arm_lock);
+	pd_arm_reason[0] = '\0';
+	armed = pd_arm(req);
+	ret = IS_ERR(armed) ? PTR_ERR(armed) : pd_arm_commit(armed);
+	if (ret && !pd_arm_reason[0])
+		scnprintf(pd_arm_reason, sizeof(pd_arm_reason),
+			  "arming failed (%ld)", ret);
+	if (ret && copy_to_user(arg->reason, pd_arm_reason,
+				sizeof(arg->reason)))
+		ret = -EFAULT;
+	if (!ret)
+		pd_report_armed(pd_active());
+	mutex_unlock(&pd_arm_lock);
+	kvfree(req);
+	return ret;
 }
 
 static long pd_ioctl_disarm(void)
@@ -110,7 +194,7 @@ static long pd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -EPERM;
 	switch (cmd) {
 	case PD_IOC_ARM:
-		return pd_ioctl_arm((void __user *)arg);
+		return pd_ioctl_arm((struct pd_arm_request __user *)arg);
 	case PD_IOC_DISARM:
 		return pd_ioctl_disarm();
 	case PD_IOC_STATUS:

@@ -269,7 +269,7 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	if (!req->unit || !is_power_of_2(req->lba_size) ||
 	    req->lba_size < PD_SECTOR_SIZE || req->lba_size > PAGE_SIZE) {
-		pci_err(pdev, "panicdump: NVMe namespace %u with %u-byte blocks: expected a namespace and 512..4096-byte blocks\n",
+		pd_refuse("PCI %s: NVMe namespace %u with %u-byte blocks: expected a namespace and 512..4096-byte blocks\n", pci_name(pdev),
 			req->unit, req->lba_size);
 		return -EINVAL;
 	}
@@ -279,7 +279,7 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 	n->cap = lo_hi_readq(n->bar + NVME_REG_CAP);
 	if (NVME_CAP_MPSMIN(n->cap) > PAGE_SHIFT - 12 ||
 	    NVME_CAP_MQES(n->cap) + 1 < PD_NVME_IO_DEPTH) {
-		pci_err(pdev, "panicdump: NVMe CAP %#llx: needs 4 KiB pages and %u-entry queues\n",
+		pd_refuse("PCI %s: NVMe CAP %#llx: needs 4 KiB pages and %u-entry queues\n", pci_name(pdev),
 			n->cap, PD_NVME_IO_DEPTH);
 		return -ENODEV;
 	}

@@ -39,7 +39,7 @@ build_modules() {
 	local kdir=$1 dir=$2
 	mkdir -p "$dir"
 	cp -pr "$top/Kbuild" "$top/capture" "$top/formats" "$top/tests" "$dir/"
-	make -C "$kdir" M="$dir" modules >"$dir/build.log" 2>&1
+	make -C "$kdir" M="$dir" PD_TEST=1 modules >"$dir/build.log" 2>&1
 }
 
 # kernel_files KEY ENV: in a subshell, with kernel.sh's ENV, the modules

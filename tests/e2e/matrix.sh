@@ -34,6 +34,7 @@ dimension layout      +%        whole    whole part
 dimension firmware    +%        seabios  seabios ovmf
 dimension vcpus       +cpu%     2        1 2 4
 dimension blocksize   +%        512      512 4k
+dimension iommu       +%        none     none vtd vtd-ap amdvi
 
 # The scenarios: what qemu/guest-init.sh runs in the guest (GUEST), which
 # panic it ends in (PANIC: the key of the expect_* tables in readers.sh and
@@ -81,6 +82,9 @@ scenario fault           sysrq          sysrq          2G \
 	"$booted fault_oops savecore saved_incomplete saved_fault crash_full_or_limit crash_minimal" \
 	"panicdump.test_fault_after_pages=20000"
 scenario rearm           sysrq          sysrq          2G   "$booted rearm savecore saved_as_before"
+# Two re-arms the module fails (a test build's test_fail_arm: after every
+# allocation, then at the header write): the first arm must stay and dump.
+scenario rearm_fail      rearm_fail     sysrq          2G   "$booted rearm_fail savecore saved_first_arm crash"
 scenario swap            swap           sysrq          2G   "$booted savecore swap crash drgn"
 scenario refusals        refusals       -              64M  "refusals"
 scenario content_kernel  content        content        2G   "$booted savecore crash content watchdog" \
@@ -93,7 +97,7 @@ scenario content_curproc content        content        2G   "$booted savecore cr
 # The named lists of scenarios (run.sh's arguments "all", "extra",
 # "content", "full").
 list_all=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf)
-list_extra=(partial lzo nocomp fault rearm swap refusals)
+list_extra=(partial lzo nocomp fault rearm rearm_fail swap refusals)
 list_content=(content_kernel content_all content_curproc)
 # named_list NAME: its specs, one a line; 1 if NAME names no list.
 named_list() {
@@ -128,6 +132,17 @@ full_list() {
 	done
 	for x in sysrq oops bug_softirq panic kthread_panic warn; do echo "$x+cpu1"; done
 	echo "sysrq:nvme+cpu1"
+	# 4096-byte blocks; IOMMU translation on every controller, and a
+	# virtio disk that goes through it (ACCESS_PLATFORM).
+	for d in '' :nvme; do
+		for k in '' @6.12; do printf '%s\n' "sysrq$k$d+4k" "spin$k$d+4k"; done
+		echo "sysrq$d+part+4k"
+	done
+	for d in '' :nvme :sata; do
+		for k in '' @6.12; do echo "sysrq$k$d+vtd"; done
+		echo "spin$d+vtd"
+	done
+	printf '%s\n' sysrq+vtd-ap sysrq@6.12+vtd-ap spin+vtd-ap sysrq:nvme+4k+vtd rearm_fail rearm_fail@6.12
 }
 
 # Every dimension's tokens, for a message.

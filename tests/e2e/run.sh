@@ -100,7 +100,7 @@ e2e=$top/tests/e2e
 
 # The groups that check what panicdump and savecore did: reference mode
 # (QEMU's dump) leaves them out.
-panicdump_only=' incomplete fault_oops rearm savecore reboot swap saved_incomplete saved_lzo saved_nocomp saved_as_before analysis gdb '
+panicdump_only=' incomplete fault_oops rearm rearm_fail saved_first_arm savecore reboot swap saved_incomplete saved_lzo saved_nocomp saved_as_before analysis gdb '
 checks_panicdump() { case $panicdump_only in *" $1 "*) return 0 ;; esac; return 1; }
 
 # parse_args ARG...: sets ref, keep, list, dry and scenarios (the specs, named
@@ -153,6 +153,8 @@ dimension_guest_opts() {
 	vcpus:*) guest_opts+=(-c "$2") ;;
 	blocksize:512) ;;
 	blocksize:4k) guest_opts+=(-b 4096) ;;
+	iommu:none) ;;
+	iommu:*) guest_opts+=(-I "$2") ;;
 	*) echo "dimension_guest_opts: no options for $1 $2" >&2; exit 2 ;;
 	esac
 }
@@ -165,6 +167,9 @@ dimension_checks() {
 		has "$dir/console.log" 'efi: EFI v[0-9.]+ by EDK II' ;;
 	blocksize:4k) check "$label: the guest's dump disk has 4096-byte logical and physical blocks" \
 		has "$dir/console.log" '^PD-BLOCKSIZE 4096 4096' ;;
+	iommu:none) ;;
+	iommu:*) check "$label: the dump controller's DMA is translated by the IOMMU (domain DMA or DMA-FQ)" \
+		has "$dir/console.log" '^PD-IOMMU DMA(-FQ)?\s*$' ;;
 	esac
 }
 
@@ -345,6 +350,36 @@ group_saved_as_before() {
 	m2=$(md5sum <"$vmcore" | cut -d' ' -f1)
 	check "$label: vmcore.0 after two re-arm boots = right after the panic ($m2)" \
 		[ "${m1:-none}" = "$m2" ]
+}
+# rearm_fail: each failed re-arm said why and that the first arm holds;
+# the device's header block is the first arm's throughout.
+group_rearm_fail() {
+	local n c=$dir/console.log
+	for n in 1 2; do
+		sed -n "/^PD-BEGIN rearm-fail-$n/,/^PD-END rearm-fail-$n/p" "$c" >"$dir/rearm-fail-$n.out"
+		check "$label: failed re-arm $n: dumpadm exits non-zero" has "$c" "^PD-REARMFAIL $n status [1-9]"
+		check "$label: failed re-arm $n: dumpadm prints the module's reason" \
+			has "$dir/rearm-fail-$n.out" "PD_IOC_ARM refused: panicdump: test: arm step $n made to fail"
+		check "$label: failed re-arm $n: dumpadm says the earlier arm is still in place" \
+			has "$dir/rearm-fail-$n.out" 'the earlier arm is still in place'
+	done
+	check "$label: the failed header write put the first arm's header back" \
+		has "$c" 'the re-arm failed; the previous arm and its header are back in place'
+	sed -n '/^PD-BEGIN dumpadm-after/,/^PD-END dumpadm-after/p' "$c" >"$dir/dumpadm-after.out"
+	check "$label: dumpadm status after the failures: armed, content kernel" \
+		has "$dir/dumpadm-after.out" 'Capture module: armed \(.* kernel '
+	check "$label: armed, the device refuses mkfs (EBUSY: the module holds it)" \
+		has "$c" '^PD-HOLD mkfs status [1-9]'
+	check "$label: armed, the disk refuses a partition table rescan" \
+		has "$c" '^PD-HOLD rereadpt status [1-9]'
+	local sums
+	sums=$(grep -E '^PD-HEADER-NONCE [0-9a-f]{32}' "$c" | tr -d '\r' | sort | uniq -c | awk '{ print $1 }')
+	check "$label: the leading header carries the first arm's nonce throughout (2 reads, 1 nonce)" \
+		[ "$sums" = 2 ]
+}
+group_saved_first_arm() {
+	check "$label: info.0: the dump is the first arm's (content kernel)" \
+		has "$dir/crash/info.0" '^content: *kernel'
 }
 group_crash() { crash_checks "$panic_kind" "$dir" "$vmcore" "$marker" "$key"; }
 group_drgn() { drgn_checks "$panic_kind" "$dir" "$vmcore" "$marker" "$key"; }

@@ -177,7 +177,7 @@ TEST(Swap, BuildArmHasSwapFlagNoSymtabAndTheFd)
 	in.notes.addr = { 0x1000 };
 	in.symtab.text = "ffffffff81000000 T _text\n";
 	in.swap = true;
-	in.swap_fd = 7;
+	in.dev_fd = 7;
 
 	struct pd_header h;
 	auto req = std::make_unique<struct pd_arm_request>();
@@ -186,14 +186,14 @@ TEST(Swap, BuildArmHasSwapFlagNoSymtabAndTheFd)
 	EXPECT_EQ(pd_header_check(&h, in.area_size, &bad), PD_HDR_OK);
 	EXPECT_EQ(h.compat_features, PD_COMPAT_SWAP);
 	EXPECT_EQ(pd::find_section(h, PD_SECT_SYMTAB), nullptr);
-	EXPECT_EQ(req->swap_fd, 7);
+	EXPECT_EQ(req->dev_fd, 7);
 	EXPECT_EQ(0, std::memcmp(&req->header, &h, sizeof(h)));
 
 	in.swap = false;
 	pd::build_arm(in, &h, req.get());
 	EXPECT_EQ(h.compat_features, 0u);
 	EXPECT_NE(pd::find_section(h, PD_SECT_SYMTAB), nullptr);
-	EXPECT_EQ(req->swap_fd, -1);
+	EXPECT_EQ(req->dev_fd, 7);	// the module writes the header on a disk too
 }
 
 // Where the copies go on a swap area: the leading header in the swap
