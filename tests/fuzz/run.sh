@@ -5,7 +5,7 @@
 #
 # Builds tests/fuzz (clang, -fsanitize=fuzzer,address,undefined) in
 # $PD_FUZZ_BUILD (default build/fuzz), writes a seed corpus of valid
-# synthetic dump areas with pd_fuzz_seeds, replays it, then fuzzes from it
+# real-writer dump areas with pd_fuzz_seeds, replays it, then fuzzes from it
 # (-max_total_time=SECONDS -timeout=10). The corpus grown in
 # build/fuzz/corpus is kept for the next run; findings go to
 # build/fuzz/artifacts/. Prints a PASS/FAIL line per step and ends with
@@ -53,7 +53,7 @@ fuzzer=$build/tests/fuzz/pd_fuzz_dump_area
 rm -rf "$work/seeds"
 mkdir -p "$work/seeds"
 if "$build/tests/fuzz/pd_fuzz_seeds" "$work/seeds" && [ -n "$(ls -A "$work/seeds")" ]; then
-	pass "seed corpus: $(ls "$work/seeds" | wc -l) synthetic dump areas"
+	pass "seed corpus: $(ls "$work/seeds" | wc -l) real-writer dump areas"
 else
 	fail "seed corpus"
 	finish

@@ -84,4 +84,30 @@ KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
 	return info;
 }
 
+std::vector<uint8_t> read_kdump_page(const std::vector<uint8_t> &vmcore, uint64_t pfn)
+{
+	struct kdump_disk_header h;
+	struct kdump_sub_header s;
+
+	std::memcpy(&h, vmcore.data(), sizeof(h));
+	std::memcpy(&s, vmcore.data() + kPage, sizeof(s));
+	uint64_t bitmap_bytes = h.bitmap_blocks / 2 * kPage;
+	const uint8_t *bm2 = vmcore.data() + (1 + h.sub_hdr_size) * kPage + bitmap_bytes;
+	uint64_t off_desc = (1 + h.sub_hdr_size + h.bitmap_blocks) * kPage;
+
+	if (pfn >= s.max_mapnr_64 || !kdump_bitmap_test(bm2, pfn))
+		return {};
+	uint64_t rank = 0;
+	for (uint64_t p = 0; p < pfn; p++)
+		rank += kdump_bitmap_test(bm2, p);
+	struct kdump_page_desc d;
+	std::memcpy(&d, vmcore.data() + off_desc + rank * sizeof(d), sizeof(d));
+	if (d.offset == 0)
+		return {};
+	if (d.offset < 0 || (uint64_t)d.offset + d.size > vmcore.size())
+		throw std::runtime_error("desc beyond the file");
+
+	return decode(vmcore.data() + d.offset, d);
+}
+
 } // namespace pdtest

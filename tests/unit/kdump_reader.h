@@ -29,4 +29,9 @@ struct KdumpFileInfo {
 KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
 			       const std::function<void(const KdumpPage &)> &fn);
 
+// The page of pfn alone (bitmap-2 rank, desc, decompressed). Empty for a
+// page that is not dumped, or whose desc is empty (crash: incomplete page).
+std::vector<uint8_t> read_kdump_page(const std::vector<uint8_t> &vmcore,
+				     uint64_t pfn);
+
 } // namespace pdtest

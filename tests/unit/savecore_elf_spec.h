@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-// The synthetic dump the savecore --format elf tests save: two RAM ranges,
-// a KASLR'd kernel image whose page_offset_base the symbol table names,
-// and the pages a reader must find in the file.
+// The dump the savecore --format elf tests save: two RAM ranges, a KASLR'd
+// kernel image whose page_offset_base the symbol table names, and the
+// pages a reader must find in the file.
 #pragma once
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "synthetic_dump.h"
+#include "real_dump.h"
 
 namespace pdtest {
 
@@ -23,7 +24,7 @@ inline const std::string kElfMap =
 	"ffffffff81204f00 B _end\n"
 	"ffffffffc0315450 b pd_entered\t[panicdump]\n";
 
-inline std::string elf_vmcoreinfo(const SyntheticSpec &spec)
+inline std::string elf_vmcoreinfo(const DumpSpec &spec)
 {
 	return "OSRELEASE=" + spec.release + "\n"
 	       "PAGESIZE=4096\n"
@@ -35,48 +36,37 @@ inline std::string elf_vmcoreinfo(const SyntheticSpec &spec)
 }
 
 // 32 MiB of "RAM" in two ranges, a kernel image of five pages at
-// kTextPfn with page_offset_base's value in its fourth page.
-inline SyntheticSpec elf_spec()
+// kTextPfn with page_offset_base's value in its fourth page (the module
+// stores the image first), armed with the symbol table.
+inline DumpSpec elf_spec()
 {
-	SyntheticSpec spec;
+	DumpSpec spec;
 	spec.area_size = 16ULL << 20;
-	spec.max_mapnr = 8192;
+	spec.max_mapnr = 8192;		// the tests look that far; RAM ends at 8000
 	spec.ram = { { 1, 160 }, { 256, 8000 } };
 	spec.pages = { 1, 2, 3, 100, 300, 7999 };
 	for (uint64_t k = 0; k < 5; k++)
 		spec.pages.push_back(kTextPfn + k);
 	spec.zero_pages = { 5, 6, 4000 };
-	std::vector<uint8_t> p = page_content(kTextPfn + 3);
+	spec.kimage = { kTextPfn, kTextPfn + 5 };
+	std::vector<uint8_t> p = page_content(spec, kTextPfn + 3);
 	std::memcpy(p.data() + 0x740, &kPob, sizeof(kPob));
 	spec.page_data[kTextPfn + 3] = p;
 	spec.vmcoreinfo = elf_vmcoreinfo(spec);
-	spec.symtab = kElfMap;
+	spec.kallsyms = kElfMap;
 	return spec;
 }
 
-inline std::vector<uint8_t> expected_page(const SyntheticSpec &spec, uint64_t pfn)
+// What the file must hold at pfn: the page when the dump has it, else
+// zeros. not_written: the dumpable pages the writer did not reach (an
+// incomplete dump), which the test names.
+inline std::vector<uint8_t> page_in_file(const DumpSpec &spec, uint64_t pfn,
+					 const std::set<uint64_t> &not_written = {})
 {
-	if (spec.page_data.count(pfn))
-		return spec.page_data.at(pfn);
-	return page_content(pfn);
-}
-
-// What the file must hold at pfn: the page when the dump has it (for an
-// incomplete dump: among the first pages_written dumpable pages, in PFN
-// order, as the builder writes them), else zeros.
-inline std::vector<uint8_t> page_in_file(const SyntheticSpec &spec, uint64_t pfn)
-{
-	std::vector<uint64_t> dumpable = spec.pages;
-	dumpable.insert(dumpable.end(), spec.zero_pages.begin(), spec.zero_pages.end());
-	std::sort(dumpable.begin(), dumpable.end());
-	auto it = std::find(dumpable.begin(), dumpable.end(), pfn);
-	bool written = it != dumpable.end() &&
-		       (!spec.incomplete ||
-			static_cast<size_t>(it - dumpable.begin()) < spec.pages_written);
-	bool zero = std::count(spec.zero_pages.begin(), spec.zero_pages.end(), pfn);
-	if (!written || zero)
+	bool dumped = std::count(spec.pages.begin(), spec.pages.end(), pfn);
+	if (!dumped || not_written.count(pfn))
 		return std::vector<uint8_t>(4096, 0);
-	return expected_page(spec, pfn);
+	return page_content(spec, pfn);
 }
 
 } // namespace pdtest

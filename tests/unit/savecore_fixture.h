@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// The savecore tests' fixture: a dump area as an image file, savecore run
-// on it into a temporary directory, its output and error text.
+// The savecore tests' fixture: a dump area the real writer left (or one
+// corrupted from it) as an image file, savecore run on it into a
+// temporary directory, its output and error text.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,13 +12,13 @@
 
 #include "pd_format.h"
 #include "savecore/save.h"
-#include "synthetic_dump.h"
+#include "real_dump.h"
 #include "test_util.h"
 
 class Savecore : public ::testing::Test {
 protected:
 	// Writes the area to an image file and returns its path.
-	std::string put_image(const pdtest::SyntheticDump &d)
+	std::string put_image(const pdtest::RealDump &d)
 	{
 		pdtest::write_bytes(image(), d.area);
 		return image();

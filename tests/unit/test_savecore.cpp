@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// savecore end to end on image files of a synthetic dump area.
+// savecore end to end on image files of dump areas the real writer left.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -12,7 +12,8 @@
 #include "savecore/kdump_image.h"
 #include "savecore/save.h"
 #include "savecore_fixture.h"
-#include "synthetic_dump.h"
+#include "kdump_reader.h"
+#include "real_dump.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -22,8 +23,8 @@ using pdtest::read_text;
 
 TEST_F(Savecore, SavesAndMarksSaved)
 {
-	pdtest::SyntheticSpec spec;
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	pdtest::DumpSpec spec;
+	pdtest::RealDump d = pdtest::make_dump(spec);
 	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
@@ -35,17 +36,17 @@ TEST_F(Savecore, SavesAndMarksSaved)
 	auto vmcore = read_bytes(file("vmcore.0"));
 	EXPECT_EQ(vmcore, d.image);
 	for (uint64_t pfn : spec.pages)
-		EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(pfn)) << pfn;
+		EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(spec, pfn)) << pfn;
 	for (uint64_t pfn : spec.zero_pages)
 		EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), std::vector<uint8_t>(4096, 0));
 	EXPECT_TRUE(pdtest::read_kdump_page(vmcore, 4).empty());
 
-	EXPECT_EQ(read_text(file("dmesg.0")), spec.log);
+	EXPECT_EQ(read_text(file("dmesg.0")), pdtest::dump_log(spec));
 	EXPECT_EQ(read_text(file("bounds")), "1\n");
 	std::string info = read_text(file("info.0"));
 	EXPECT_TRUE(contains(info, "panic string: " + spec.panic + "\n")) << info;
 	EXPECT_TRUE(contains(info, "crash time: 2023-11-14T22:13:20Z (1700000000)\n")) << info;
-	EXPECT_TRUE(contains(info, "kernel release: 6.1.0-synthetic\n")) << info;
+	EXPECT_TRUE(contains(info, "kernel release: 6.1.0-sim\n")) << info;
 	EXPECT_TRUE(contains(info, "build id: 0123456789abcdef0123456789abcdef01234567\n")) << info;
 	EXPECT_TRUE(contains(info, "nr_cpus: 2\n")) << info;
 	EXPECT_TRUE(contains(info, "panic cpu: 1\n")) << info;
@@ -86,7 +87,7 @@ TEST_F(Savecore, SavesAndMarksSaved)
 
 TEST_F(Savecore, CheckOnlyWritesNothing)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	put_image(d);
 
 	EXPECT_EQ(run(false, true), pd::kSaveOk) << err.str();
@@ -100,9 +101,13 @@ TEST_F(Savecore, CheckOnlyWritesNothing)
 
 TEST_F(Savecore, NoDumpStates)
 {
-	pdtest::SyntheticSpec spec;
-	spec.state = PD_STATE_ARMED;
-	put_image(pdtest::build_synthetic_dump(spec));
+	// Armed, and the writer never wrote: the device it found was armed
+	// for another dump.
+	pdtest::DumpSpec spec;
+	spec.not_ours = true;
+	pdtest::RealDump armed = pdtest::make_dump(spec);
+	ASSERT_EQ(armed.header.state, (uint32_t)PD_STATE_ARMED);
+	put_image(armed);
 	EXPECT_EQ(run(), pd::kSaveNoDump);
 	EXPECT_EQ(err.str(), "savecore: no dump on " + image() + " (state armed)\n");
 	EXPECT_EQ(run(true), pd::kSaveNoDump);	// -d only re-saves SAVED dumps
@@ -115,7 +120,7 @@ TEST_F(Savecore, NoDumpStates)
 
 TEST_F(Savecore, BadPrimaryFallsBackToTrailer)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	d.area[0] = 'X';
 	put_image(d);
 
@@ -130,7 +135,7 @@ TEST_F(Savecore, BadPrimaryFallsBackToTrailer)
 
 TEST_F(Savecore, BothHeadersBadIsAnErrorNamingTheFields)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	uint64_t trailer = pd_trailer_offset(d.header.area_size);
 	d.area[offsetof(struct pd_header, version)] = 9;
 	d.area[trailer + offsetof(struct pd_header, panic_string)] ^= 0x20;
@@ -145,7 +150,7 @@ TEST_F(Savecore, BothHeadersBadIsAnErrorNamingTheFields)
 
 TEST_F(Savecore, BrokenKdumpSignatureChangesNothing)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	d.area[PD_KDUMP_OFFSET + 3] = 'X';
 	put_image(d);
 
@@ -173,7 +178,7 @@ TEST_F(Savecore, KdumpFieldChecks)
 		{ 4096 + offsetof(struct kdump_sub_header, max_mapnr_64), 1 << 20, "bitmap_blocks at +436: expected at least 64 for max_mapnr 1048576" },
 	};
 	for (const auto &c : cases) {
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+		pdtest::RealDump d = pdtest::make_dump({});
 		std::memcpy(d.area.data() + PD_KDUMP_OFFSET + c.off, &c.value, sizeof(c.value));
 		put_image(d);
 		EXPECT_EQ(run(), pd::kSaveError) << c.field;
@@ -182,7 +187,7 @@ TEST_F(Savecore, KdumpFieldChecks)
 	}
 
 	// A desc table that does not fit the section length.
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	struct pd_header h = d.header;
 	pd_header_section(&h, PD_SECT_KDUMP)->length = d.layout.off_desc + 24;
 	pd_header_seal(&h);
@@ -195,12 +200,19 @@ TEST_F(Savecore, KdumpFieldChecks)
 
 TEST_F(Savecore, IncompleteDumpKeepsEmptyDescsAndFlagsStatus)
 {
+	// After the kernel image the area holds the data of pfns 1, 2 and 3
+	// (of 1 2 3 5 6 100 1000 4095); 5 and 6 are zero pages, which take
+	// no room.
+	pdtest::DumpSpec spec = pdtest::out_of_space_after({}, 3);
 	for (bool module_flags : { true, false }) {
-		pdtest::SyntheticSpec spec;
-		spec.incomplete = true;
-		spec.pages_written = 3;		// pfns 1, 2, 3 of 1 2 3 5 6 100 1000 4095
-		spec.module_flags_incomplete = module_flags;
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+		pdtest::RealDump d = pdtest::make_dump(spec);
+		ASSERT_EQ(d.header.state, (uint32_t)PD_STATE_COMPLETE);
+		ASSERT_TRUE(d.header.dump_flags & PD_DUMP_F_INCOMPLETE);
+		// The writer flags the kdump header itself; an older one left
+		// only the dump header's flag, which savecore carries over.
+		if (!module_flags)
+			d.area[PD_KDUMP_OFFSET + offsetof(struct kdump_disk_header, status)] &=
+				~DUMP_DH_COMPRESSED_INCOMPLETE;
 		fs::remove_all(dir());
 		put_image(d);
 
@@ -215,8 +227,10 @@ TEST_F(Savecore, IncompleteDumpKeepsEmptyDescsAndFlagsStatus)
 		std::memcpy(&status, vmcore.data() + 424, 4);
 		EXPECT_EQ(status, DUMP_DH_COMPRESSED_ZSTD | DUMP_DH_COMPRESSED_INCOMPLETE);
 		for (uint64_t pfn : { 1, 2, 3 })
-			EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(pfn));
-		for (uint64_t pfn : { 5, 6, 100, 1000, 4095 })
+			EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(spec, pfn));
+		for (uint64_t pfn : { 5, 6 })
+			EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), std::vector<uint8_t>(4096, 0));
+		for (uint64_t pfn : { 100, 1000, 4095 })
 			EXPECT_TRUE(pdtest::read_kdump_page(vmcore, pfn).empty()) << pfn;
 
 		// Everything else is the image as written.
@@ -229,9 +243,7 @@ TEST_F(Savecore, IncompleteDumpKeepsEmptyDescsAndFlagsStatus)
 
 TEST_F(Savecore, IncompleteImageCutInsideDescTable)
 {
-	pdtest::SyntheticSpec spec;
-	spec.incomplete = true;
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	pdtest::RealDump d = pdtest::make_dump(pdtest::out_of_space_after({}, 3));
 	struct pd_header h = d.header;
 	uint64_t cut = d.layout.off_desc + 2 * 24 + 10;	// mid third desc
 	pd_header_section(&h, PD_SECT_KDUMP)->length = cut;
@@ -243,11 +255,11 @@ TEST_F(Savecore, IncompleteImageCutInsideDescTable)
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	auto vmcore = read_bytes(file("vmcore.0"));
 	uint64_t keep = d.layout.off_desc;
-	ASSERT_EQ(vmcore.size(), d.layout.off_desc + 8 * 24);	// padded to a whole table
+	ASSERT_EQ(vmcore.size(), d.layout.off_desc + d.layout.nr_dumpable * 24);	// padded to a whole table
 	EXPECT_EQ(std::vector<uint8_t>(vmcore.begin() + 4096, vmcore.begin() + keep),
 		  std::vector<uint8_t>(d.image.begin() + 4096, d.image.begin() + keep));
 	// The two whole descs point at data beyond the cut, the third is
-	// cut, the rest were never written: all zero.
+	// cut, the rest are beyond the cut or were never written: all zero.
 	for (size_t i = keep; i < vmcore.size(); i++)
 		ASSERT_EQ(vmcore[i], 0) << i;
 	EXPECT_TRUE(contains(err.str(), "3 page descriptors are invalid or point outside the image; zeroed")) << err.str();
@@ -258,10 +270,11 @@ TEST_F(Savecore, IncompleteImageCutInsideDescTable)
 
 TEST_F(Savecore, DescPointingOutsideCompleteImageIsZeroed)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::DumpSpec spec;
+	pdtest::RealDump d = pdtest::make_dump(spec);
 	struct kdump_page_desc bad = { (int64_t)d.image.size(), 100, DUMP_DH_COMPRESSED_ZSTD, 0 };
-	uint64_t at = PD_KDUMP_OFFSET + d.layout.off_desc + 4 * sizeof(bad);	// pfn 6
-	std::memcpy(d.area.data() + at, &bad, sizeof(bad));
+	ASSERT_EQ(d.desc_offset(6), d.layout.off_desc + 4 * sizeof(bad));	// desc 4
+	std::memcpy(d.area.data() + PD_KDUMP_OFFSET + d.desc_offset(6), &bad, sizeof(bad));
 	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
@@ -274,27 +287,23 @@ TEST_F(Savecore, DescPointingOutsideCompleteImageIsZeroed)
 	std::memcpy(&status, vmcore.data() + 424, 4);
 	EXPECT_EQ(status, DUMP_DH_COMPRESSED_ZSTD | DUMP_DH_COMPRESSED_INCOMPLETE);
 	EXPECT_TRUE(pdtest::read_kdump_page(vmcore, 6).empty());
-	EXPECT_EQ(pdtest::read_kdump_page(vmcore, 100), pdtest::page_content(100));
+	EXPECT_EQ(pdtest::read_kdump_page(vmcore, 100), pdtest::page_content(spec, 100));
 	EXPECT_TRUE(contains(read_text(file("info.0")), "incomplete: yes\n"));
 }
 
 TEST_F(Savecore, NoImageSavesTheLogAlone)
 {
-	pdtest::SyntheticSpec spec;
-	spec.incomplete = true;
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
-	struct pd_header h = d.header;
-	pd_header_section(&h, PD_SECT_KDUMP)->length = 0;
-	pd_header_seal(&h);
-	std::memcpy(d.area.data(), &h, sizeof(h));
-	std::memcpy(d.area.data() + pd_trailer_offset(h.area_size), &h, sizeof(h));
+	pdtest::DumpSpec spec = pdtest::image_does_not_fit({});
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	ASSERT_EQ(d.header.state, (uint32_t)PD_STATE_COMPLETE);
+	ASSERT_EQ(pd_header_section(&d.header, PD_SECT_KDUMP)->length, 0u);
 	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_TRUE(contains(err.str(), "wrote no kdump image")) << err.str();
 	EXPECT_TRUE(contains(out.str(), "saved dmesg.0 (no vmcore)")) << out.str();
 	EXPECT_FALSE(fs::exists(file("vmcore.0")));
-	EXPECT_EQ(read_text(file("dmesg.0")), spec.log);
+	EXPECT_EQ(read_text(file("dmesg.0")), pdtest::dump_log(spec));
 	EXPECT_TRUE(contains(read_text(file("info.0")), "panic string: " + spec.panic + "\n"));
 	EXPECT_EQ(read_text(file("bounds")), "1\n");
 	EXPECT_EQ(header_at(0).state, (uint32_t)PD_STATE_SAVED);
@@ -302,7 +311,7 @@ TEST_F(Savecore, NoImageSavesTheLogAlone)
 
 TEST_F(Savecore, ConfigSuppliesDeviceAndDirectory)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	put_image(d);
 	pdtest::write_text(tmp / "root/etc/dumpadm.conf",
 			   "DUMPADM_DEVICE=" + image() + "\nDUMPADM_SAVDIR=" + dir() + "\n");
@@ -312,7 +321,8 @@ TEST_F(Savecore, ConfigSuppliesDeviceAndDirectory)
 	o.syslog = false;
 	o.verbose = true;
 	ASSERT_EQ(pd::run_savecore(o, out, err), pd::kSaveOk) << err.str();
-	EXPECT_TRUE(contains(out.str(), "primary header@0x0: state complete, sequence 3")) << out.str();
+	EXPECT_TRUE(contains(out.str(), "primary header@0x0: state complete, sequence " +
+				       std::to_string(d.header.sequence))) << out.str();
 	EXPECT_EQ(read_bytes(file("vmcore.0")), d.image);
 
 	pdtest::write_text(tmp / "root/etc/dumpadm.conf", "DUMPADM_DEVICE=\n");
@@ -322,7 +332,7 @@ TEST_F(Savecore, ConfigSuppliesDeviceAndDirectory)
 
 TEST_F(Savecore, BoundsSkipsExistingFiles)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	put_image(d);
 	pdtest::write_text(file("bounds"), "4\n");
 	pdtest::write_text(file("vmcore.4"), "old");

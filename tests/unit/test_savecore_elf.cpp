@@ -17,12 +17,14 @@
 #include "savecore/kdump_image.h"
 #include "savecore/kdump_pages.h"
 #include "savecore/progress.h"
+#include "elf_reader.h"
+#include "kdump_reader.h"
 #include "savecore_elf_spec.h"
 #include "savecore_fixture.h"
 
 namespace fs = std::filesystem;
 using pdtest::elf_spec;
-using pdtest::expected_page;
+using pdtest::page_content;
 using pdtest::kPob;
 using pdtest::kText;
 using pdtest::kTextPfn;
@@ -37,19 +39,19 @@ protected:
 
 	// Every page of RAM read back by physical address: dumped pages as
 	// written, zero pages and pages not dumped as zeros, non-RAM absent.
-	void expect_round_trip(const pdtest::SyntheticSpec &spec, const pdtest::ElfCore &elf)
+	void expect_round_trip(const pdtest::DumpSpec &spec, const pdtest::ElfCore &elf)
 	{
 		std::string path = file("vmcore.0");
 		std::vector<uint8_t> zero(4096, 0);
 		for (uint64_t pfn = 0; pfn < spec.max_mapnr; pfn++) {
 			// The kernel image's PT_LOAD covers its pages too.
-			bool ram = pfn >= kTextPfn && pfn < kTextPfn + 5 && !spec.symtab.empty();
+			bool ram = pfn >= kTextPfn && pfn < kTextPfn + 5 && !spec.kallsyms.empty();
 			for (const auto &[a, b] : spec.ram)
 				ram |= pfn >= a && pfn < b;
 			bool dumped = std::count(spec.pages.begin(), spec.pages.end(), pfn);
 			auto got = elf.page(path, pfn * 4096);
 			if (dumped)
-				ASSERT_EQ(got, expected_page(spec, pfn)) << pfn;
+				ASSERT_EQ(got, page_content(spec, pfn)) << pfn;
 			else if (ram)
 				ASSERT_EQ(got, zero) << pfn;
 			else
@@ -62,8 +64,8 @@ protected:
 
 TEST_F(SavecoreElf, RoundTripThroughThePtLoads)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	pdtest::DumpSpec spec = elf_spec();
+	pdtest::RealDump d = pdtest::make_dump(spec);
 	put_image(d);
 
 	opts.verbose = true;
@@ -81,7 +83,7 @@ TEST_F(SavecoreElf, RoundTripThroughThePtLoads)
 	// The notes, as in the image.
 	EXPECT_EQ(elf.segments[0].type, (uint32_t)PT_NOTE);
 	EXPECT_EQ(elf.notes, std::vector<uint8_t>(d.image.begin() + d.layout.off_notes,
-						  d.image.begin() + d.layout.off_notes + d.notes_size));
+						  d.image.begin() + d.layout.off_notes + d.layout.notes_size));
 	// The kernel image: runtime _text, __pa_symbol(_text), up to _end.
 	const auto &k = elf.segments[1];
 	EXPECT_EQ(k.type, (uint32_t)PT_LOAD);
@@ -110,7 +112,7 @@ TEST_F(SavecoreElf, RoundTripThroughThePtLoads)
 	uint64_t pob;
 	std::memcpy(&pob, v.data(), 8);
 	EXPECT_EQ(pob, kPob);
-	EXPECT_EQ(elf.vread(file("vmcore.0"), kPob + 300 * 4096, 4096), pdtest::page_content(300));
+	EXPECT_EQ(elf.vread(file("vmcore.0"), kPob + 300 * 4096, 4096), page_content(spec, 300));
 
 	// Sparse: only the dumped, non-zero pages take blocks.
 	struct stat st;
@@ -128,9 +130,9 @@ TEST_F(SavecoreElf, LzoAndRawPages)
 {
 	for (uint32_t c : { (uint32_t)PD_COMPRESS_LZO, (uint32_t)PD_COMPRESS_NONE }) {
 		fs::remove_all(dir());
-		pdtest::SyntheticSpec spec = elf_spec();
+		pdtest::DumpSpec spec = elf_spec();
 		spec.compression = c;
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+		pdtest::RealDump d = pdtest::make_dump(spec);
 		// The builder used the codec (or none) for every page.
 		kdump_page_desc desc;
 		std::memcpy(&desc, d.image.data() + d.layout.off_desc, sizeof(desc));	// pfn 1
@@ -148,16 +150,16 @@ TEST_F(SavecoreElf, LzoAndRawPages)
 		auto vmcore = read_bytes(file("vmcore.0"));
 		EXPECT_EQ(vmcore, d.image);
 		for (uint64_t pfn : spec.pages)
-			EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), expected_page(spec, pfn));
+			EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), page_content(spec, pfn));
 		opts.format = pd::VmcoreFormat::Elf;
 	}
 }
 
 TEST_F(SavecoreElf, WithoutSymbolTable)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
-	spec.symtab.clear();
-	put_image(pdtest::build_synthetic_dump(spec));
+	pdtest::DumpSpec spec = elf_spec();
+	spec.kallsyms.clear();
+	put_image(pdtest::make_dump(spec));
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_TRUE(contains(err.str(), "ELF output: no symbol table with page_offset_base, and no direct map found in the page tables: "
@@ -171,11 +173,11 @@ TEST_F(SavecoreElf, WithoutSymbolTable)
 
 TEST_F(SavecoreElf, KernelImageAcrossAHoleIsStoredApart)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
+	pdtest::DumpSpec spec = elf_spec();
 	// pfn kTextPfn + 2 is neither RAM nor dumped.
 	spec.ram = { { 1, 160 }, { 256, kTextPfn + 2 }, { kTextPfn + 3, 8000 } };
 	spec.pages.erase(std::find(spec.pages.begin(), spec.pages.end(), kTextPfn + 2));
-	put_image(pdtest::build_synthetic_dump(spec));
+	put_image(pdtest::make_dump(spec));
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	pdtest::ElfCore elf = pdtest::read_elf_core(file("vmcore.0"));
@@ -184,25 +186,27 @@ TEST_F(SavecoreElf, KernelImageAcrossAHoleIsStoredApart)
 	EXPECT_EQ(k.paddr, kTextPfn * 4096);
 	EXPECT_EQ(k.offset, elf.segments[4].offset + elf.segments[4].filesz);	// after the RAM
 	std::string path = file("vmcore.0");
-	EXPECT_EQ(elf.vread(path, kText, 4096), pdtest::page_content(kTextPfn));
+	EXPECT_EQ(elf.vread(path, kText, 4096), page_content(spec, kTextPfn));
 	EXPECT_EQ(elf.vread(path, kText + 2 * 4096, 4096), std::vector<uint8_t>(4096, 0));
-	EXPECT_EQ(elf.vread(path, kText + 4 * 4096, 4096), pdtest::page_content(kTextPfn + 4));
+	EXPECT_EQ(elf.vread(path, kText + 4 * 4096, 4096), page_content(spec, kTextPfn + 4));
 	expect_round_trip(spec, elf);
 }
 
 TEST_F(SavecoreElf, IncompleteDumpHasHolesAndTheFlag)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
-	spec.incomplete = true;
-	spec.pages_written = 4;	// pfns 1 2 3 5
-	put_image(pdtest::build_synthetic_dump(spec));
+	// The kernel image, then room for the data of pfns 1 2 3 (and zero
+	// pages 5 and 6), not for 100 and what follows.
+	pdtest::DumpSpec spec = pdtest::out_of_space_after(elf_spec(), 3);
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	ASSERT_EQ(d.header.error.kind, (uint32_t)PD_ERR_NOSPC);
+	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	pdtest::ElfCore elf = pdtest::read_elf_core(file("vmcore.0"));
 	EXPECT_EQ(elf.flags, 1u);	// makedumpfile's DUMP_ELF_INCOMPLETE
 	std::string path = file("vmcore.0");
 	for (uint64_t pfn : { 1, 2, 3 })
-		EXPECT_EQ(elf.page(path, pfn * 4096), pdtest::page_content(pfn));
+		EXPECT_EQ(elf.page(path, pfn * 4096), page_content(spec, pfn));
 	for (uint64_t pfn : { 100, 300, 7999 })
 		EXPECT_EQ(elf.page(path, pfn * 4096), std::vector<uint8_t>(4096, 0)) << pfn;
 	EXPECT_TRUE(contains(read_text(file("info.0")), "incomplete: yes\n"));
@@ -217,9 +221,9 @@ TEST_F(SavecoreElf, CorruptPagesAreErrorsNamingPfnDescAndOffset)
 	for (const Case &c : { Case{ PD_COMPRESS_ZSTD, "zstd: expected a frame of 4096 bytes, found an error (" },
 			       Case{ PD_COMPRESS_LZO, "lzo: expected a block of 4096 bytes, found error " } }) {
 		fs::remove_all(dir());
-		pdtest::SyntheticSpec spec = elf_spec();
+		pdtest::DumpSpec spec = elf_spec();
 		spec.compression = c.compression;
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+		pdtest::RealDump d = pdtest::make_dump(spec);
 		// pfn 100 is desc 5 (1 2 3 5 6 100 ...).
 		kdump_page_desc desc;
 		uint64_t at = d.layout.off_desc + 5 * sizeof(desc);
@@ -246,8 +250,8 @@ TEST_F(SavecoreElf, CorruptPagesAreErrorsNamingPfnDescAndOffset)
 
 TEST_F(SavecoreElf, DirectMapFromThePageTablesWithoutSymbolTable)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
-	spec.symtab.clear();
+	pdtest::DumpSpec spec = elf_spec();
+	spec.kallsyms.clear();
 	spec.vmcoreinfo += "SYMBOL(init_top_pgt)=ffffffff81201000\nNUMBER(sme_mask)=0\n";
 	// PGD at kTextPfn + 1; PUD tables at kTextPfn + 2 (the direct map:
 	// a 1 GiB page at physical 0), kTextPfn + 4 (a decoy lower down,
@@ -268,7 +272,7 @@ TEST_F(SavecoreElf, DirectMapFromThePageTablesWithoutSymbolTable)
 	spec.page_data[kTextPfn + 2] = pud;
 	spec.page_data[kTextPfn + 4] = decoy;
 	spec.page_data[301] = top;
-	put_image(pdtest::build_synthetic_dump(spec));
+	put_image(pdtest::make_dump(spec));
 
 	opts.verbose = true;
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
@@ -279,19 +283,19 @@ TEST_F(SavecoreElf, DirectMapFromThePageTablesWithoutSymbolTable)
 	pdtest::ElfCore elf = pdtest::read_elf_core(file("vmcore.0"));
 	ASSERT_EQ(elf.phnum, 3u);
 	EXPECT_EQ(elf.segments[1].vaddr, kPob + 4096);
-	EXPECT_EQ(elf.vread(file("vmcore.0"), kPob + 300 * 4096, 4096), pdtest::page_content(300));
+	EXPECT_EQ(elf.vread(file("vmcore.0"), kPob + 300 * 4096, 4096), page_content(spec, 300));
 }
 
 // A write libelf cannot do is an error naming the file and the step.
 TEST_F(SavecoreElf, HeaderWriteErrorNamesTheFile)
 {
-	pdtest::SyntheticSpec spec = elf_spec();
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	pdtest::DumpSpec spec = elf_spec();
+	pdtest::RealDump d = pdtest::make_dump(spec);
 	put_image(d);
 	pd::DumpArea area = pd::DumpArea::open(image(), pd::OpenMode::ReadOnly);
 	pd::KdumpImage img = pd::validate_kdump(area, PD_KDUMP_OFFSET, d.image.size(), false, 0);
 	pd::KdumpPages pages(area, img);
-	pd::ElfPlan plan = pd::plan_elf(area, pages, spec.symtab, false);
+	pd::ElfPlan plan = pd::plan_elf(area, pages, spec.kallsyms, false);
 
 	// Read-only: libelf's ftruncate to the headers' size fails.
 	std::string path = tmp / "vmcore.ro";

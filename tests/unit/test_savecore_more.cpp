@@ -12,6 +12,8 @@
 #include "common/error.h"
 #include "savecore/minfree.h"
 #include "savecore/progress.h"
+#include "elf_reader.h"
+#include "kdump_reader.h"
 #include "savecore_fixture.h"
 
 namespace fs = std::filesystem;
@@ -49,7 +51,7 @@ TEST(MinFree, EnvironmentThenConfigThenTheFile)
 
 TEST_F(Savecore, MinfreeRefusesAndKeepsTheDump)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	put_image(d);
 	pdtest::write_text(file("minfree"), "100%\n");
 
@@ -111,7 +113,7 @@ TEST(Progress, DrawsAtMostTenTimesASecond)
 
 TEST_F(Savecore, ProgressOnlyWhenAsked)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	put_image(d);
 	opts.progress = true;
 	ASSERT_EQ(run(), pd::kSaveOk);
@@ -124,15 +126,15 @@ TEST_F(Savecore, ProgressOnlyWhenAsked)
 
 TEST_F(Savecore, UnfinishedDumpWithoutImageSavesTheLog)
 {
-	// What the module leaves when it dies after the DUMPING header: the
-	// log and a KDUMP section of length 0.
-	pdtest::SyntheticSpec spec;
-	spec.state = PD_STATE_DUMPING;
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
-	d.header.dumped_pages = 0;
-	d.header.image_bytes = 0;
-	pd_header_section(&d.header, PD_SECT_KDUMP)->length = 0;
-	d.reseal();
+	// What the module leaves when it stops after the DUMPING header (the
+	// power goes as it is about to store the first page): the log and a
+	// KDUMP section of length 0.
+	pdtest::DumpSpec spec;
+	spec.cut_after_pages = 1;
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	ASSERT_EQ(d.header.state, (uint32_t)PD_STATE_DUMPING);
+	ASSERT_EQ(pd_header_section(&d.header, PD_SECT_KDUMP)->length, 0u);
+	ASSERT_EQ(d.header.dumped_pages, 0u);
 	put_image(d);
 
 	EXPECT_EQ(run(false, true), pd::kSaveOk);
@@ -145,7 +147,7 @@ TEST_F(Savecore, UnfinishedDumpWithoutImageSavesTheLog)
 	EXPECT_TRUE(contains(err.str(), "wrote no kdump image")) << err.str();
 	EXPECT_TRUE(contains(out.str(), "saved dmesg.0 (no vmcore)")) << out.str();
 	EXPECT_FALSE(fs::exists(file("vmcore.0")));
-	EXPECT_EQ(read_text(file("dmesg.0")), spec.log);
+	EXPECT_EQ(read_text(file("dmesg.0")), pdtest::dump_log(spec));
 	std::string info = read_text(file("info.0"));
 	EXPECT_TRUE(contains(info, "incomplete: yes\n")) << info;
 	EXPECT_TRUE(contains(info, "capture: unfinished (header state dumping: the module did not finish)\n")) << info;
@@ -156,13 +158,18 @@ TEST_F(Savecore, UnfinishedDumpWithoutImageSavesTheLog)
 
 TEST_F(Savecore, UnfinishedDumpWithPartOfTheImage)
 {
-	// A module that records progress in the DUMPING header: 3 of 8 descs
-	// written, the other slots still empty, no INCOMPLETE flag set yet.
-	pdtest::SyntheticSpec spec;
-	spec.incomplete = true;
-	spec.pages_written = 3;
-	spec.state = PD_STATE_DUMPING;
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(spec);
+	// The writer checkpoints after the kernel image (pfns 1 2 3 here):
+	// the DUMPING header's image length covers their data and 3 of 8
+	// descs are written, the other slots still empty. Then the power goes.
+	pdtest::DumpSpec spec;
+	spec.kimage = { 1, 4 };
+	spec.cut_after_pages = 3;
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	ASSERT_EQ(d.header.state, (uint32_t)PD_STATE_DUMPING);
+	ASSERT_EQ(d.header.dumped_pages, 3u);
+	ASSERT_GT(d.image.size(), d.layout.off_data);
+	// The writer sets the INCOMPLETE flag before the first page; clear
+	// it, as a module that did not, so that the state alone says it.
 	d.header.dump_flags = 0;
 	d.reseal();
 	put_image(d);
@@ -175,7 +182,7 @@ TEST_F(Savecore, UnfinishedDumpWithPartOfTheImage)
 		if (fmt == pd::VmcoreFormat::Kdump) {
 			auto vmcore = read_bytes(file("vmcore.0"));
 			for (uint64_t pfn : { 1, 2, 3 })
-				EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(pfn));
+				EXPECT_EQ(pdtest::read_kdump_page(vmcore, pfn), pdtest::page_content(spec, pfn));
 			for (uint64_t pfn : { 5, 6, 100, 1000, 4095 })
 				EXPECT_TRUE(pdtest::read_kdump_page(vmcore, pfn).empty()) << pfn;
 			uint32_t status;
@@ -184,7 +191,7 @@ TEST_F(Savecore, UnfinishedDumpWithPartOfTheImage)
 		} else {
 			pdtest::ElfCore elf = pdtest::read_elf_core(file("vmcore.0"));
 			EXPECT_EQ(elf.flags, 1u);
-			EXPECT_EQ(elf.page(file("vmcore.0"), 2 * 4096), pdtest::page_content(2));
+			EXPECT_EQ(elf.page(file("vmcore.0"), 2 * 4096), pdtest::page_content(spec, 2));
 			EXPECT_EQ(elf.page(file("vmcore.0"), 100 * 4096), std::vector<uint8_t>(4096, 0));
 		}
 		EXPECT_TRUE(contains(read_text(file("info.0")), "incomplete: yes\n"));
@@ -211,9 +218,11 @@ TEST_F(Savecore, CorruptDescsAreZeroedAndTheFirstIsNamed)
 	for (auto fmt : { pd::VmcoreFormat::Kdump, pd::VmcoreFormat::Elf }) {
 		for (const auto &c : cases) {
 			fs::remove_all(dir());
-			pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+			pdtest::DumpSpec spec;
+			pdtest::RealDump d = pdtest::make_dump(spec);
 			kdump_page_desc desc;
-			uint64_t at = d.layout.off_desc + 5 * sizeof(desc);
+			uint64_t at = d.desc_offset(100);
+			ASSERT_EQ(at, d.layout.off_desc + 5 * sizeof(desc));
 			std::memcpy(&desc, d.image.data() + at, sizeof(desc));
 			if (c.offset == 1)
 				desc.offset = (int64_t)d.layout.off_bitmap1;
@@ -240,11 +249,11 @@ TEST_F(Savecore, CorruptDescsAreZeroedAndTheFirstIsNamed)
 			if (fmt == pd::VmcoreFormat::Kdump) {
 				auto vmcore = read_bytes(file("vmcore.0"));
 				EXPECT_TRUE(pdtest::read_kdump_page(vmcore, 100).empty());
-				EXPECT_EQ(pdtest::read_kdump_page(vmcore, 1000), pdtest::page_content(1000));
+				EXPECT_EQ(pdtest::read_kdump_page(vmcore, 1000), pdtest::page_content(spec, 1000));
 			} else {
 				pdtest::ElfCore elf = pdtest::read_elf_core(file("vmcore.0"));
 				EXPECT_EQ(elf.page(file("vmcore.0"), 100 * 4096), std::vector<uint8_t>(4096, 0));
-				EXPECT_EQ(elf.page(file("vmcore.0"), 1000 * 4096), pdtest::page_content(1000));
+				EXPECT_EQ(elf.page(file("vmcore.0"), 1000 * 4096), pdtest::page_content(spec, 1000));
 			}
 			EXPECT_EQ(header_at(0).state, (uint32_t)PD_STATE_SAVED);
 		}
@@ -253,7 +262,7 @@ TEST_F(Savecore, CorruptDescsAreZeroedAndTheFirstIsNamed)
 
 TEST_F(Savecore, CorruptNotesAreErrors)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	uint64_t notes = PD_KDUMP_OFFSET + d.layout.off_notes;
 	// The second PRSTATUS note's descsz runs past the notes.
 	uint64_t second = notes + kdump_note_size(5, KDUMP_PRSTATUS_SIZE);
@@ -263,12 +272,12 @@ TEST_F(Savecore, CorruptNotesAreErrors)
 	EXPECT_EQ(run(), pd::kSaveError);
 	EXPECT_EQ(err.str(), pd::strprintf("savecore: %s: kdump image@0x200000: ELF note at +%llu: expected namesz and descsz within the notes (0x%llx bytes left), found namesz 5 descsz 1048576\n",
 					   image().c_str(), (unsigned long long)(second - PD_KDUMP_OFFSET),
-					   (unsigned long long)(d.notes_size - kdump_note_size(5, KDUMP_PRSTATUS_SIZE))));
+					   (unsigned long long)(d.layout.notes_size - kdump_note_size(5, KDUMP_PRSTATUS_SIZE))));
 	EXPECT_EQ(read_bytes(image()), d.area);
 	EXPECT_FALSE(fs::exists(dir()));
 
 	// Fewer PRSTATUS notes than CPUs: a warning.
-	d = pdtest::build_synthetic_dump({});
+	d = pdtest::make_dump({});
 	pdtest::put_u32(d.area, second + 8, 7);	// n_type 7: not PRSTATUS
 	put_image(d);
 	ASSERT_EQ(run(), pd::kSaveOk);
@@ -278,7 +287,7 @@ TEST_F(Savecore, CorruptNotesAreErrors)
 TEST_F(Savecore, MissingVmcoreinfo)
 {
 	// The note renamed: no VMCOREINFO note.
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	uint64_t vi_note = PD_KDUMP_OFFSET + d.layout.off_notes + 2 * kdump_note_size(5, KDUMP_PRSTATUS_SIZE);
 	ASSERT_EQ(std::string(reinterpret_cast<const char *>(d.area.data() + vi_note + 12)), "VMCOREINFO");
 	d.area[vi_note + 12] = 'X';
@@ -286,14 +295,14 @@ TEST_F(Savecore, MissingVmcoreinfo)
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_TRUE(contains(err.str(), pd::strprintf("kdump image: the notes at +0x%llx (0x%llx bytes) have no VMCOREINFO note; crash and drgn need it",
 						      (unsigned long long)d.layout.off_notes,
-						      (unsigned long long)d.notes_size))) << err.str();
+						      (unsigned long long)d.layout.notes_size))) << err.str();
 	std::vector<uint8_t> renamed = d.image;
 	renamed[vi_note + 12 - PD_KDUMP_OFFSET] = 'X';
 	EXPECT_EQ(read_bytes(file("vmcore.0")), renamed);
 
 	// size_vmcoreinfo 0: an empty text, and the sub-header disagrees
 	// with the note. ELF output falls back to the sub-header's phys_base.
-	d = pdtest::build_synthetic_dump({});
+	d = pdtest::make_dump({});
 	pdtest::put_u64(d.area, PD_KDUMP_OFFSET + 4096 + offsetof(struct kdump_sub_header, size_vmcoreinfo), 0);
 	put_image(d);
 	opts.format = pd::VmcoreFormat::Elf;
@@ -343,7 +352,7 @@ TEST_F(Savecore, EveryHeaderFieldClassIsNamedAndNothingChanges)
 	};
 	ASSERT_EQ(kdump_sect, 552u);
 	for (const auto &c : cases) {
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+		pdtest::RealDump d = pdtest::make_dump({});
 		c.corrupt(d.header);
 		if (c.reseal)
 			pd_header_seal(&d.header);
@@ -363,18 +372,18 @@ TEST_F(Savecore, EveryHeaderFieldClassIsNamedAndNothingChanges)
 TEST_F(Savecore, SectionProblems)
 {
 	// A log that fails its CRC is saved, with a warning naming it.
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump({});
+	pdtest::RealDump d = pdtest::make_dump({});
 	d.area[PD_LOG_OFFSET + 3] ^= 0x40;
 	put_image(d);
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_TRUE(contains(err.str(), "savecore: warning: " + image() +
 				       ": log section@0x1000: crc32c: expected 0x")) << err.str();
 	EXPECT_TRUE(contains(err.str(), "; saving it anyway")) << err.str();
-	EXPECT_EQ(read_text(file("dmesg.0")).size(), pdtest::SyntheticSpec().log.size());
+	EXPECT_EQ(read_text(file("dmesg.0")).size(), pdtest::dump_log({}).size());
 
 	// No KDUMP section at all: an error, nothing written.
 	fs::remove_all(dir());
-	d = pdtest::build_synthetic_dump({});
+	d = pdtest::make_dump({});
 	d.header.sections[1].type = PD_SECT_KEYBLOCK;
 	d.reseal();
 	put_image(d);
@@ -384,7 +393,7 @@ TEST_F(Savecore, SectionProblems)
 	EXPECT_FALSE(fs::exists(dir()));
 
 	// A KDUMP section too short for its header.
-	d = pdtest::build_synthetic_dump({});
+	d = pdtest::make_dump({});
 	pd_header_section(&d.header, PD_SECT_KDUMP)->length = 4096;
 	d.reseal();
 	put_image(d);
@@ -395,7 +404,7 @@ TEST_F(Savecore, SectionProblems)
 
 TEST_F(Savecore, ClearDiscardsTheDumpWithoutSaving)
 {
-	put_image(pdtest::build_synthetic_dump({}));
+	put_image(pdtest::make_dump({}));
 	opts.clear = true;
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_NE(out.str().find("savecore: cleared the dump on "), std::string::npos)
@@ -411,7 +420,7 @@ TEST_F(Savecore, ClearDiscardsTheDumpWithoutSaving)
 
 TEST_F(Savecore, SaveCompressedOffMeansElf)
 {
-	put_image(pdtest::build_synthetic_dump({}));
+	put_image(pdtest::make_dump({}));
 	pdtest::write_text(tmp / "root/etc/dumpadm.conf", "DUMPADM_CSAVE=off\n");
 	opts.format_given = false;
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();

@@ -28,20 +28,43 @@ const std::string kMap =
 	"ffffffff81204f00 B _end\n"
 	"ffffffffc0315450 b pd_entered\t[panicdump]\n";
 
-pdtest::SyntheticSpec symtab_spec(bool listed = true)
+// The header an older module wrote over dumpadm's: it lists no SYMTAB
+// section and its KDUMP section reaches the trailing header, as
+// pd_header_init() lays it out; the rest is as the writer left it.
+void unlist_symtab(pdtest::RealDump &d)
 {
-	pdtest::SyntheticSpec spec;
-	spec.symtab = kMap;
-	spec.header_lists_symtab = listed;
-	return spec;
+	struct pd_header old;
+	pd_header_init(&old, d.header.area_size);
+	pd_header_section(&d.header, PD_SECT_KDUMP)->capacity =
+		pd_header_section(&old, PD_SECT_KDUMP)->capacity;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < d.header.nr_sections; i++)
+		if (d.header.sections[i].type != PD_SECT_SYMTAB)
+			d.header.sections[n++] = d.header.sections[i];
+	for (uint32_t i = n; i < PD_MAX_SECTIONS; i++)
+		d.header.sections[i] = {};
+	d.header.nr_sections = n;
+	d.reseal();
 }
 
-uint64_t block_off(const pdtest::SyntheticDump &d)
+// A dump armed with kMap by dumpadm; listed: the module's header lists
+// the SYMTAB section, as the writer's always does, else unlist_symtab().
+pdtest::RealDump symtab_dump(bool listed = true)
+{
+	pdtest::DumpSpec spec;
+	spec.kallsyms = kMap;
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	if (!listed)
+		unlist_symtab(d);
+	return d;
+}
+
+uint64_t block_off(const pdtest::RealDump &d)
 {
 	return pd_symtab_block_offset(d.header.area_size);
 }
 
-void reseal_block(pdtest::SyntheticDump &d)
+void reseal_block(pdtest::RealDump &d)
 {
 	uint64_t at = block_off(d);
 	uint32_t crc = pd_crc32c(0, d.area.data() + at, offsetof(struct pd_symtab_block, block_crc32c));
@@ -206,16 +229,18 @@ TEST(DumpadmSymtab, BuildArmAddsTheSectionAndBlock)
 TEST(DumpadmSymtab, RefusesToArmOverAnUnfinishedDump)
 {
 	pdtest::TempDir tmp;
-	pdtest::SyntheticSpec spec;
-	spec.state = PD_STATE_DUMPING;
-	pdtest::write_bytes(tmp / "dev.img", pdtest::build_synthetic_dump(spec).area);
+	pdtest::DumpSpec spec;
+	spec.cut_after_pages = 1;	// the power went: the header says DUMPING
+	pdtest::RealDump d = pdtest::make_dump(spec);
+	ASSERT_EQ(d.header.state, (uint32_t)PD_STATE_DUMPING);
+	pdtest::write_bytes(tmp / "dev.img", d.area);
 	pd::DumpArea a = pd::DumpArea::open(tmp / "dev.img", pd::OpenMode::ReadOnly);
 	try {
 		pd::check_area_contents(a, "/dev/vdb");
 		FAIL() << "armed over an unfinished dump";
 	} catch (const pd::Error &e) {
 		EXPECT_STREQ(e.what(), "/dev/vdb holds an unsaved incomplete dump (the capture module did not finish) "
-			     "from 2023-11-14 22:13:20 UTC (Kernel panic - not syncing: synthetic test panic); run savecore first (savecore -c discards it)");
+			     "from 2023-11-14 22:13:20 UTC (Kernel panic - not syncing: simulated test panic); run savecore first (savecore -c discards it)");
 	}
 }
 
@@ -223,7 +248,7 @@ TEST_F(Savecore, SymtabSavedAsSystemMapWhetherTheHeaderListsItOrNot)
 {
 	for (bool listed : { true, false }) {
 		fs::remove_all(dir());
-		pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(listed));
+		pdtest::RealDump d = symtab_dump(listed);
 		EXPECT_EQ(pd::find_section(d.header, PD_SECT_SYMTAB) != nullptr, listed);
 		put_image(d);
 
@@ -241,7 +266,7 @@ TEST_F(Savecore, SymtabSavedAsSystemMapWhetherTheHeaderListsItOrNot)
 
 TEST_F(Savecore, NoSymtabIsNotAWarning)
 {
-	put_image(pdtest::build_synthetic_dump({}));
+	put_image(pdtest::make_dump({}));
 	opts.verbose = true;
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
 	EXPECT_EQ(err.str(), "");
@@ -253,7 +278,7 @@ TEST_F(Savecore, NoSymtabIsNotAWarning)
 
 TEST_F(Savecore, CorruptSymtabTextIsSkippedWithAWarning)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(false));
+	pdtest::RealDump d = symtab_dump(false);
 	d.area[d.symtab_offset + 20] ^= 1;
 	put_image(d);
 
@@ -285,16 +310,16 @@ TEST_F(Savecore, CorruptSymtabBlockFieldsAreNamed)
 		{ 8, 2, 4, true, "version at +8: expected 1, found 2" },
 		{ 12, 512, 4, true, "block_size at +12: expected 256, found 512" },
 		{ 100, 7, 1, false, "block_crc32c at +252: expected 0x" },
-		{ 48, 0xee, 1, true, "nonce at +48: expected 000102030405060708090a0b0c0d0e0f (the dump header's: the same arm), "
-				     "found ee0102030405060708090a0b0c0d0e0f (a table from another arm)" },
+		{ 48, 0xee, 1, true, "nonce at +48: expected 404142434445464748494a4b4c4d4e4f (the dump header's: the same arm), "
+				     "found ee4142434445464748494a4b4c4d4e4f (a table from another arm)" },
 		{ 24, 4096, 8, true, "capacity at +24: expected a multiple of 4096 from 8192 to 0x5ff000, found 0x1000" },
-		{ 16, 0x300000, 8, true, "offset at +16: expected 0x6ff000 (capacity before the trailing header), found 0x300000" },
-		{ 32, 0x100000, 8, true, "length at +32: expected at most 0xff000 (the capacity less this block), found 0x100000" },
+		{ 16, 0x300000, 8, true, "offset at +16: expected 0x3ff000 (capacity before the trailing header), found 0x300000" },
+		{ 32, 0x400000, 8, true, "length at +32: expected at most 0x3ff000 (the capacity less this block), found 0x400000" },
 	};
 	for (bool listed : { true, false }) {
 		for (const auto &c : cases) {
 			fs::remove_all(dir());
-			pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(listed));
+			pdtest::RealDump d = symtab_dump(listed);
 			std::memcpy(d.area.data() + block_off(d) + c.off, &c.value, c.width);
 			if (c.reseal)
 				reseal_block(d);
@@ -311,14 +336,14 @@ TEST_F(Savecore, CorruptSymtabBlockFieldsAreNamed)
 
 	// A bad magic: a warning when the header lists the section; else
 	// there is no telling a table was ever there.
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(true));
+	pdtest::RealDump d = symtab_dump(true);
 	d.area[block_off(d)] = 'X';
 	fs::remove_all(dir());
 	put_image(d);
 	ASSERT_EQ(run(), pd::kSaveOk);
 	EXPECT_TRUE(contains(err.str(), "symbol table block@0x7fe000: magic at +0: expected \"PDSYMTAB\" "
 				       "(the header lists a SYMTAB section), found \"XDSYMTAB\"")) << err.str();
-	d = pdtest::build_synthetic_dump(symtab_spec(false));
+	d = symtab_dump(false);
 	d.area[block_off(d)] = 'X';
 	fs::remove_all(dir());
 	put_image(d);
@@ -329,13 +354,13 @@ TEST_F(Savecore, CorruptSymtabBlockFieldsAreNamed)
 
 TEST_F(Savecore, SymtabSectionDisagreeingWithItsBlock)
 {
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(true));
+	pdtest::RealDump d = symtab_dump(true);
 	pd_header_section(&d.header, PD_SECT_SYMTAB)->length -= 1;
 	d.reseal();
 	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
-	EXPECT_TRUE(contains(err.str(), pd::strprintf("SYMTAB section (offset 0x6ff000, capacity 0x100000, length 0x%zx, crc32c 0x",
+	EXPECT_TRUE(contains(err.str(), pd::strprintf("SYMTAB section (offset 0x3ff000, capacity 0x400000, length 0x%zx, crc32c 0x",
 						      kMap.size() - 1))) << err.str();
 	EXPECT_TRUE(contains(err.str(), "expected to match its block@0x7fe000")) << err.str();
 	EXPECT_FALSE(fs::exists(file("System.map.0")));
@@ -345,14 +370,14 @@ TEST_F(Savecore, SymtabOverwrittenByAnImageTheModuleDidNotShrink)
 {
 	// An old module: its header lists no SYMTAB and lets the image run
 	// over the table dumpadm wrote.
-	pdtest::SyntheticDump d = pdtest::build_synthetic_dump(symtab_spec(false));
+	pdtest::RealDump d = symtab_dump(false);
 	uint64_t len = d.symtab_offset + 4096 - PD_KDUMP_OFFSET;
 	pd_header_section(&d.header, PD_SECT_KDUMP)->length = len;
 	d.reseal();
 	put_image(d);
 
 	ASSERT_EQ(run(), pd::kSaveOk) << err.str();
-	EXPECT_TRUE(contains(err.str(), pd::strprintf("symbol table@0x6ff000: the kdump image (to 0x%llx) overwrote it; "
+	EXPECT_TRUE(contains(err.str(), pd::strprintf("symbol table@0x3ff000: the kdump image (to 0x%llx) overwrote it; "
 						      "the capture module did not reserve it (pd_header_add_symtab); no System.map saved",
 						      (unsigned long long)(PD_KDUMP_OFFSET + len)))) << err.str();
 	EXPECT_FALSE(fs::exists(file("System.map.0")));

@@ -8,6 +8,7 @@
 #include "sim.h"
 
 #include <lzo/lzo1x.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zstd.h>
@@ -18,6 +19,8 @@
 
 #define PD_SIM_GUARD	(1U << 20)
 #define PD_SIM_CPUS	2
+#define PD_SIM_RELEASE	"6.1.0-sim"
+#define PD_SIM_CRASH	1700000100ULL
 
 struct pd_sim {
 	const struct pd_sim_config *c;
@@ -25,6 +28,8 @@ struct pd_sim {
 	uint64_t log_pos;
 	uint64_t progress_calls;
 	int cut;			/* the power is off */
+	struct pd_dump *d;
+	jmp_buf oops;			/* where fault_after_pages' oops lands */
 	ZSTD_CCtx *zc;
 	void *lzo_wrk;
 };
@@ -86,8 +91,10 @@ static int sim_read(void *priv, uint64_t off, void *buf, uint32_t len,
 
 	if (ret)
 		return ret;
-	if (s->c->fail_read == n)
+	if (s->c->fail_read == n) {
+		f->status = s->c->fail_status;
 		return -EIO;
+	}
 	memcpy(buf, s->r->disk + s->c->area_start + off, len);
 	return 0;
 }
@@ -157,6 +164,8 @@ void pd_sim_page_bytes(const struct pd_sim_config *c, uint64_t pfn,
 	uint64_t x = pfn * 0x9e3779b97f4a7c15ULL + 1;
 	unsigned int i;
 
+	if (c->page_data && c->page_data(c->priv, pfn, out))
+		return;
 	if (c->kind_of(c->priv, pfn) == PD_SIM_ZERO) {
 		memset(out, 0, PD_PAGE_SIZE);
 		return;
@@ -257,6 +266,38 @@ static uint64_t sim_elapsed(void *priv)
 	return 42;
 }
 
+/*
+ * The faults counted in pages. The oops leaves as the module's does: the
+ * die notifier calls pd_dump_fault() and the CPU never returns into the
+ * writer (longjmp: the core holds no resource a return would release).
+ */
+static void sim_before_page(void *priv, uint64_t done)
+{
+	struct pd_sim *s = priv;
+
+	if (s->c->cut_after_pages && done == s->c->cut_after_pages)
+		s->cut = 1;
+	if (s->c->fault_after_pages && done == s->c->fault_after_pages) {
+		pd_dump_fault(s->d);
+		longjmp(s->oops, 1);
+	}
+}
+
+static uint32_t sim_cpus(const struct pd_sim_config *c)
+{
+	return c->nr_cpus ? c->nr_cpus : PD_SIM_CPUS;
+}
+
+static const char *sim_release(const struct pd_sim_config *c)
+{
+	return c->release ? c->release : PD_SIM_RELEASE;
+}
+
+static uint64_t sim_crash_time(const struct pd_sim_config *c)
+{
+	return c->crash_time ? c->crash_time : PD_SIM_CRASH;
+}
+
 /* --- arming and the run --------------------------------------------- */
 
 /* What dumpadm writes before the panic: the ARMED header, both copies. */
@@ -269,18 +310,20 @@ static void sim_arm(const struct pd_sim_config *c, struct pd_sim_result *r,
 	pd_header_init(h, c->area_size);
 	h->state = PD_STATE_ARMED;
 	h->sequence = 1;
-	h->arm_time = 1700000000;
+	h->arm_time = sim_crash_time(c) - 100;
 	h->content = c->content;
 	h->compression = c->compression;
 	h->compression_level = 1;
-	h->nr_cpus = PD_SIM_CPUS;
+	h->nr_cpus = sim_cpus(c);
 	for (i = 0; i < 16; i++) {
 		h->nonce[i] = (uint8_t)(0x40 + i);
 		h->boot_id[i] = (uint8_t)(0xb0 + i);
 	}
-	snprintf(h->release, sizeof(h->release), "6.1.0-sim");
+	snprintf(h->release, sizeof(h->release), "%s", sim_release(c));
 	if (c->swap)
 		h->compat_features |= PD_COMPAT_SWAP;
+	if (c->arm)
+		c->arm(c->arm_priv, h, area);
 	pd_header_seal(h);
 	if (c->swap) {
 		memset(area, 0, PD_BLOCK_SIZE);
@@ -303,51 +346,61 @@ static void sim_arm(const struct pd_sim_config *c, struct pd_sim_result *r,
 	}
 }
 
-/* PRSTATUS per CPU (pr_pid = cpu + 1), then VMCOREINFO. */
-static uint64_t sim_notes(uint8_t *notes, uint64_t room,
-			  struct kdump_header_info *info)
+/*
+ * PRSTATUS per CPU (pr_pid = cpu + 1), then VMCOREINFO; 0 when they do
+ * not fit (the module's note buffer is fixed at arm time too).
+ */
+static uint64_t sim_notes(const struct pd_sim_config *c, uint8_t *notes,
+			  uint64_t room, struct kdump_header_info *info)
 {
-	static const char vmcoreinfo[] =
-		"OSRELEASE=6.1.0-sim\n"
+	static const char default_vmcoreinfo[] =
+		"OSRELEASE=" PD_SIM_RELEASE "\n"
 		"BUILD-ID=0123456789abcdef0123456789abcdef01234567\n"
 		"PAGESIZE=4096\n"
 		"SYMBOL(swapper_pg_dir)=ffffffff9fc0a000\n"
 		"KERNELOFFSET=1e000000\n"
 		"NUMBER(phys_base)=0\n"
 		"CRASHTIME=1700000100\n";
+	const char *vmcoreinfo = c->vmcoreinfo ? c->vmcoreinfo :
+				 default_vmcoreinfo;
+	uint32_t len = (uint32_t)strlen(vmcoreinfo);
 	uint8_t prstatus[KDUMP_PRSTATUS_SIZE];
-	uint64_t pos = 0;
+	uint64_t pos = 0, n;
 	uint32_t cpu;
 
-	for (cpu = 0; cpu < PD_SIM_CPUS; cpu++) {
+	for (cpu = 0; cpu < sim_cpus(c); cpu++) {
 		uint32_t pid = cpu + 1;
 
 		memset(prstatus, 0, sizeof(prstatus));
 		memcpy(prstatus + KDUMP_PRSTATUS_PID_OFF, &pid, sizeof(pid));
-		pos += kdump_put_note(notes + pos, room - pos, "CORE",
-				      KDUMP_NT_PRSTATUS, prstatus,
-				      sizeof(prstatus));
+		n = kdump_put_note(notes + pos, room - pos, "CORE",
+				   KDUMP_NT_PRSTATUS, prstatus,
+				   sizeof(prstatus));
+		if (!n)
+			return 0;
+		pos += n;
 	}
 	info->vmcoreinfo_text_offset = pos + 12 + 12;
-	info->vmcoreinfo_size = sizeof(vmcoreinfo) - 1;
-	pos += kdump_put_note(notes + pos, room - pos, "VMCOREINFO", 0,
-			      vmcoreinfo, sizeof(vmcoreinfo) - 1);
-	return pos;
+	info->vmcoreinfo_size = len;
+	n = kdump_put_note(notes + pos, room - pos, "VMCOREINFO", 0,
+			   vmcoreinfo, len);
+	return n ? pos + n : 0;
 }
 
 static void sim_info(const struct pd_sim_config *c,
 		     struct kdump_header_info *info)
 {
 	static const char *const uts[6] = {
-		"Linux", "simhost", "6.1.0-sim", "#1 SMP sim", "x86_64", "(none)"
+		"Linux", "simhost", NULL, "#1 SMP sim", "x86_64", "(none)"
 	};
 	unsigned int i;
 
 	memset(info, 0, sizeof(*info));
 	for (i = 0; i < 6; i++)
-		snprintf(info->utsname[i], KDUMP_UTS_LEN, "%s", uts[i]);
-	info->crash_seconds = 1700000100;
-	info->nr_cpus = PD_SIM_CPUS;
+		snprintf(info->utsname[i], KDUMP_UTS_LEN, "%s",
+			 uts[i] ? uts[i] : sim_release(c));
+	info->crash_seconds = (int64_t)sim_crash_time(c);
+	info->nr_cpus = (int32_t)sim_cpus(c);
 	info->current_cpu = 1;
 	info->dump_level = c->content == PD_CONTENT_ALL ? 0 : 31;
 }
@@ -399,6 +452,7 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 		free(d);
 		return -ENOMEM;
 	}
+	s.d = d;
 	s.zc = ZSTD_createCCtx();
 	s.lzo_wrk = malloc(LZO1X_1_MEM_COMPRESS);
 	sim_arm(c, r, h);
@@ -440,20 +494,31 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 	d->hooks.priv = &s;
 	d->hooks.progress = sim_progress;
 	d->hooks.elapsed_ms = sim_elapsed;
+	d->hooks.before_page = sim_before_page;
 	sim_info(c, &d->info);
 	d->notes = b->notes;
-	d->notes_size = sim_notes(b->notes, sizeof(b->notes), &d->info);
+	d->notes_size = sim_notes(c, b->notes, sizeof(b->notes), &d->info);
+	if (!d->notes_size) {
+		r->ret = -E2BIG;
+		goto out;
+	}
 	h->ram_pages = 0;
 	for (i = 0; i < c->nr_ranges; i++)
 		h->ram_pages += c->ranges[i].end_pfn - c->ranges[i].start_pfn;
-	h->crash_time = 1700000100;
+	/* What pd_capture() sets at the panic. */
+	h->crash_time = sim_crash_time(c);
 	h->panic_cpu = 1;
-	snprintf(h->panic_string, sizeof(h->panic_string),
+	snprintf(h->panic_string, sizeof(h->panic_string), "%s",
+		 c->panic_string ? c->panic_string :
 		 "Kernel panic - not syncing: simulated");
+	snprintf(h->release, sizeof(h->release), "%s", sim_release(c));
 
 	r->pages_expected = sim_expected(c);
 	r->state_bytes = pd_dump_state_bytes() + sizeof(*b) - sizeof(b->notes);
-	r->ret = pd_dump_run(d);
+	if (!setjmp(s.oops))
+		r->ret = pd_dump_run(d);
+	else
+		r->ret = -EFAULT;
 out:
 	ZSTD_freeCCtx(s.zc);
 	free(s.lzo_wrk);

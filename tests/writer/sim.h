@@ -51,24 +51,58 @@ struct pd_sim_config {
 	enum pd_sim_page (*kind_of)(void *priv, uint64_t pfn);
 	void *priv;
 	uint32_t free_run;		/* 1 or a power of two */
+	/*
+	 * May be NULL. Fills out with the content of pfn (4096 bytes) and
+	 * returns 1 to replace the sim's own, or returns 0: tests that need
+	 * a page to hold something (page tables, a variable) say it here.
+	 */
+	int (*page_data)(void *priv, uint64_t pfn, uint8_t *out);
+
+	/*
+	 * What the panicking kernel is; 0 or NULL: the sim's defaults
+	 * (2 CPUs, "6.1.0-sim", its own panic string, VMCOREINFO and time).
+	 */
+	uint32_t nr_cpus;		/* PRSTATUS notes, header nr_cpus */
+	const char *release;		/* utsname release, header release */
+	const char *panic_string;
+	const char *vmcoreinfo;		/* the VMCOREINFO note's text */
+	uint64_t crash_time;		/* seconds; arm time is 100 before */
+
+	/*
+	 * dumpadm's part of arming, when not NULL: called with the ARMED
+	 * header the sim filled (not sealed yet) and the area's bytes; it
+	 * may change the header (a SYMTAB section) and write what dumpadm
+	 * writes besides the header copies (the symbol table and its
+	 * block). The sim seals h and writes the copies after it.
+	 */
+	void (*arm)(void *arm_priv, struct pd_header *h, uint8_t *area);
+	void *arm_priv;
 
 	/* The log: nr_log_lines lines "<6>line N ...\n". */
 	uint32_t nr_log_lines;
 
 	/* Faults: 0 is off. Write numbers count from 1, all writes. */
 	uint64_t fail_write;		/* this write returns -EIO */
-	uint32_t fail_status;		/* ... with this controller status */
+	uint32_t fail_status;		/* ... (or fail_read's) with this controller status */
 	uint64_t timeout_write;		/* this write returns -ETIMEDOUT */
 	uint64_t cut_after_write;	/* power cut: nothing lands after it */
 	uint32_t torn_blocks;		/* of write cut_after_write + 1, these land */
 	uint64_t fail_read;		/* this read returns -EIO */
 	int not_ours;			/* the area holds another arm's header; */
 					/* 2: only at its start (mkfs over it) */
+	/*
+	 * By pages stored, 0 is off: when the writer is about to store page
+	 * number N + 1 (of all rounds), the dumping CPU oopses (the module
+	 * calls pd_dump_fault() and the dump goes no further), or the power
+	 * goes (nothing lands from then on).
+	 */
+	uint64_t fault_after_pages;
+	uint64_t cut_after_pages;
 	uint32_t progress_every;	/* checkpoint every N progress calls */
 };
 
 struct pd_sim_result {
-	int ret;			/* pd_dump_run() */
+	int ret;			/* pd_dump_run(); -EFAULT: the oops */
 	struct pd_header hdr;		/* the writer's copy at the end */
 	uint64_t writes, reads;
 	uint64_t outside_io;		/* bytes read or written outside the area */
