@@ -60,6 +60,8 @@ struct pd_dump {
 	const u8 *notes;		/* PRSTATUS per CPU, then VMCOREINFO */
 	u64 notes_size;
 	struct kdump_header_info info;	/* all but status, from the glue */
+	/* The header as last written whole: what the data on the device fits. */
+	struct pd_header landed;
 };
 
 /*

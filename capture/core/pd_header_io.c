@@ -50,6 +50,8 @@ int pd_header_write(struct pd_header_io *hio)
 	ret = pd_area_flush(a);
 	for (copy = 0; !ret && copy < pd_header_nr_copies(hio->hdr); copy++)
 		ret = pd_header_copy_write(hio, copy);
+	if (!ret && hio->landed)
+		*hio->landed = *hio->hdr;
 	e->stage = stage;
 	return ret;
 }

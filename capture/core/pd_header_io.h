@@ -9,6 +9,7 @@ struct pd_header_io {
 	struct pd_area *area;
 	struct pd_header *hdr;		/* what the device should hold */
 	u8 *block;			/* PD_BLOCK_SIZE bytes the device can reach */
+	struct pd_header *landed;	/* if set: the last copy written whole */
 };
 
 int pd_header_write(struct pd_header_io *hio);
