@@ -17,7 +17,10 @@
 #                      unmounted filesystem, a disk below the estimate; each
 #                      checked to leave every byte as it was), or
 #                      rearm_fail (arm, two re-arms the module is made to
-#                      fail, then sysrq-c: the first arm must dump)
+#                      fail, then sysrq-c: the first arm must dump), or
+#                      nmi, nmi_irqoff (arm, kernel.unknown_nmi_panic=1, wait
+#                      for the host's NMI; nmi_irqoff: CPU 1 spinning with
+#                      interrupts off first)
 #   pd.content=C       dumpadm -c C (all | kernel | curproc) when arming
 #   pd.compression=Z   dumpadm --compression Z (zstd | lzo | none)
 #   pd.fill=MB         after arming, fill MB MiB of tmpfs with random data:
@@ -508,6 +511,28 @@ scenario() {
 		echo "PD-BEGIN dumpadm"
 		dumpadm 2>&1
 		echo "PD-END dumpadm"
+		;;
+	nmi | nmi_irqoff)
+		# A hung machine: nothing panics it but the NMI the host
+		# injects (run-guest.sh -M) once it sees PD-NMI-NOW. In
+		# nmi_irqoff, CPU 1 spins with interrupts off first. This shell
+		# and what it starts stay on CPU 0: a task left on CPU 1's run
+		# queue would never run again.
+		taskset -p 1 $$ >/dev/null || fail "taskset -p 1 (init on CPU 0)"
+		arm
+		mark
+		echo 1 >/proc/sys/kernel/unknown_nmi_panic || fail "kernel.unknown_nmi_panic=1"
+		if [ "$1" = nmi ]; then
+			step "waiting for an NMI"
+			echo "PD-NMI-NOW"
+		else
+			# pdtest says PD-NMI-NOW itself: this shell may hang
+			# before it could, as a real machine's would.
+			echo "irqoff 1" >/proc/pdtest || fail "irqoff 1 > /proc/pdtest"
+			step "waiting for an NMI"
+		fi
+		sleep 60
+		fail "no panic after the NMI"
 		;;
 	rearm_fail)
 		# A re-arm the module fails (test builds' test_fail_arm): at

@@ -5,7 +5,7 @@
 #   qemu/run-guest.sh -s SCENARIO -d DUMP.img [-N] [-m MARKER] [-l CONSOLE.log]
 #                     [-i INITRD] [-t SECONDS] [-q] [-D] [-a "EXTRA ARGS"]
 #                     [-R VMCORE] [-S SIZE] [-p N] [-c CPUS] [-U] [-b BYTES]
-#                     [-I IOMMU] [-n]
+#                     [-I IOMMU] [-M] [-n]
 #
 #   -s  scenario for the guest's /init (qemu/guest-init.sh): none, sysrq, …
 #   -d  dump disk, the guest's /dev/vdb: a raw image, created sparse (2 GiB,
@@ -39,6 +39,8 @@
 #       offers VIRTIO_F_ACCESS_PLATFORM (a modern-only device: QEMU offers
 #       it on no other), so that it goes through the IOMMU
 #       too), amdvi (AMD-Vi)
+#   -M  inject an NMI (QEMU monitor "nmi", every vCPU) once the console
+#       shows PD-NMI-NOW, as a hypervisor's or BMC's NMI button does
 #   -n  dry run: print the QEMU command line on stdout and exit, creating
 #       and removing nothing
 #   (guest knobs such as pd.content=all or pd.compression=lzo go in -a)
@@ -58,8 +60,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { echo "run-guest.sh: $*" >&2; }
 
 scenario=none marker='' dump='' console='' initrd='' tmo=300 quiet=0 dev=0 extra='' ref='' nvme=0 size=2G sata=0
-part='' cpus=2 uefi=0 bsize=512 dry=0 iommu=none
-while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:I:n' opt; do
+part='' cpus=2 uefi=0 bsize=512 dry=0 iommu=none nmi=0
+while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:I:Mn' opt; do
 	case $opt in
 	s) scenario=$OPTARG ;;
 	m) marker=$OPTARG ;;
@@ -79,8 +81,9 @@ while getopts 's:m:d:l:i:t:qDa:R:NAS:p:c:Ub:I:n' opt; do
 	U) uefi=1 ;;
 	b) bsize=$OPTARG ;;
 	I) iommu=$OPTARG ;;
+	M) nmi=1 ;;
 	n) dry=1 ;;
-	*) sed -n '2,45s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,47s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ -n "$dump" ] || { log "-d DUMP.img is required"; exit 2; }
@@ -169,11 +172,15 @@ if [ "$uefi" = 1 ]; then
 		-drive "if=pflash,format=raw,unit=1,file=$ovmf_vars")
 fi
 monitor=
+if [ -n "$ref" ] || [ "$nmi" = 1 ]; then
+	monitor=$workdir/monitor.sock
+fi
 if [ -n "$ref" ]; then
 	# vmcoreinfo lets crash find the KASLR offset in QEMU's dump.
-	monitor=$workdir/monitor.sock
 	qemu+=(-device vmcoreinfo -monitor "unix:$monitor,server,nowait")
 	[ "$dry" = 1 ] || rm -f "$ref"
+elif [ "$nmi" = 1 ]; then
+	qemu+=(-monitor "unix:$monitor,server,nowait")
 else
 	qemu+=(-monitor none)
 fi
@@ -201,6 +208,8 @@ start=$SECONDS
 rc=0
 if [ -n "$ref" ]; then
 	"$top/qemu/ref-dump.py" "$console" "$monitor" "$ref" "$tmo" &
+elif [ "$nmi" = 1 ]; then
+	"$top/qemu/nmi.py" "$console" "$monitor" "$tmo" &
 fi
 if [ "$quiet" = 1 ]; then
 	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null >"$console" 2>&1 || rc=$?

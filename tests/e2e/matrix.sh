@@ -48,6 +48,8 @@ scenario() {
 	scenario_names+=("$1")
 	sc_guest[$1]=$2 sc_panic[$1]=$3 sc_disk[$1]=$4 sc_checks[$1]=$5 sc_args[$1]=${6:-}
 }
+# More run-guest.sh options a scenario's boots need (the NMI button).
+declare -A sc_qemu=()
 # The groups every panic runs, from the boot to panicdump's report.
 booted='boot console panic dump'
 # The nine panics, and what the tutorial's analysis adds to their readers.
@@ -82,6 +84,11 @@ scenario fault           sysrq          sysrq          2G \
 	"$booted fault_oops savecore saved_incomplete saved_fault crash_full_or_limit crash_minimal" \
 	"panicdump.test_fault_after_pages=20000"
 scenario rearm           sysrq          sysrq          2G   "$booted rearm savecore saved_as_before"
+# A hung machine dumped by the hypervisor's NMI (kernel.unknown_nmi_panic),
+# idle, and with CPU 1 spinning with interrupts off.
+scenario nmi             nmi            nmi            2G   "$booted savecore crash drgn"
+scenario nmi_irqoff      nmi_irqoff     nmi_irqoff     2G   "$booted savecore crash drgn"
+sc_qemu[nmi]=-M sc_qemu[nmi_irqoff]=-M
 # Two re-arms the module fails (a test build's test_fail_arm: after every
 # allocation, then at the header write): the first arm must stay and dump.
 scenario rearm_fail      rearm_fail     sysrq          2G   "$booted rearm_fail savecore saved_first_arm crash"
@@ -97,7 +104,7 @@ scenario content_curproc content        content        2G   "$booted savecore cr
 # The named lists of scenarios (run.sh's arguments "all", "extra",
 # "content", "full").
 list_all=(sysrq spin oops bug_softirq panic kthread_panic warn softlockup uaf)
-list_extra=(partial lzo nocomp fault rearm rearm_fail swap refusals)
+list_extra=(partial lzo nocomp fault rearm rearm_fail nmi nmi_irqoff swap refusals)
 list_content=(content_kernel content_all content_curproc)
 # named_list NAME: its specs, one a line; 1 if NAME names no list.
 named_list() {
@@ -143,6 +150,9 @@ full_list() {
 		echo "spin$d+vtd"
 	done
 	printf '%s\n' sysrq+vtd-ap sysrq@6.12+vtd-ap spin+vtd-ap sysrq:nvme+4k+vtd rearm_fail rearm_fail@6.12
+	for k in '' @6.12; do
+		for d in '' :nvme :sata; do printf '%s\n' "nmi$k$d" "nmi_irqoff$k$d"; done
+	done
 }
 
 # Every dimension's tokens, for a message.

@@ -24,6 +24,9 @@ expect_bt() {
 	kthread_panic) echo 'COMMAND: "pdtest_panic"' ;;
 	warn) echo __warn ;;
 	softlockup) echo watchdog_timer_fn ;;
+	# nmi_panic() is inlined into unknown_nmi_error(), which crash names
+	# (.cold part); drgn, by DWARF, names nmi_panic.
+	nmi | nmi_irqoff) echo unknown_nmi_error ;;
 	esac
 }
 expect_panic() {
@@ -36,11 +39,13 @@ expect_panic() {
 	kthread_panic) echo "pdtest: requested panic from a kthread" ;;
 	warn) echo "panic_on_warn set" ;;
 	softlockup) echo "softlockup: hung tasks" ;;
+	nmi | nmi_irqoff) echo "NMI: Not continuing" ;;
 	esac
 }
 expect_cpu1() {
 	case $1 in
 	spin) echo pdtest_spin_here ;;
+	nmi_irqoff) echo pdtest_irqoff_here ;;
 	softlockup) echo pdtest_lockup_here ;;
 	esac
 }
@@ -49,6 +54,7 @@ expect_drgn() {
 	case $1 in
 	spin | panic | content) echo pdtest_write ;;
 	kthread_panic) echo pdtest_kthread_panic ;;
+	nmi | nmi_irqoff) echo nmi_panic ;;
 	*) expect_bt "$1" ;;
 	esac
 }

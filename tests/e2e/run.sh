@@ -184,6 +184,8 @@ set_scenario() {
 	guest=${sc_guest[$sc]} panic_kind=${sc_panic[$sc]} size=${sc_disk[$sc]} gargs=${sc_args[$sc]}
 	guest_opts=()
 	for d in "${dimensions[@]}"; do dimension_guest_opts "$d" "${dim[$d]}"; done
+	# shellcheck disable=SC2206 # options, split on purpose
+	[ -z "${sc_qemu[$sc]:-}" ] || guest_opts+=(${sc_qemu[$sc]})
 	marker=pdm$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 	if [ "$ref" = 1 ]; then vmcore=$dir/vmcore.elf; else vmcore=$dir/crash/vmcore.0; fi
 }

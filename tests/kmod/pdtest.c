@@ -22,6 +22,8 @@
  *                   stopped at panic (the dump shows the lock held)
  *   softlockup CPU  the same in pdtest_lockup_here(), for the soft-lockup
  *                   detector (kernel.softlockup_panic=1)
+ *   irqoff CPU      the same in pdtest_irqoff_here() with interrupts off:
+ *                   a hung CPU only an NMI reaches
  *
  * Reading /proc/pdtest lists the CPUs whose spinner has started, e.g.
  * "spinning: 1", so a test can wait for it before it panics another CPU.
@@ -153,15 +155,47 @@ static noinline __noclone void pdtest_lockup_here(void)
 	}
 }
 
+static unsigned long pdtest_irqoff_loops;
+
+static noinline __noclone void pdtest_irqoff_here(void)
+{
+	for (;;) {
+		WRITE_ONCE(pdtest_irqoff_loops, pdtest_irqoff_loops + 2);
+		cpu_relax();
+	}
+}
+
+enum pdtest_spin_kind { PDTEST_SPIN, PDTEST_LOCKUP, PDTEST_IRQOFF };
+
+static const char *const pdtest_spin_names[] = {
+	[PDTEST_SPIN] = "pdtest_spin/%u",
+	[PDTEST_LOCKUP] = "pdtest_lockup/%u",
+	[PDTEST_IRQOFF] = "pdtest_irqoff/%u",
+};
+
 /*
  * Never touches the soft-lockup watchdog: with preemption disabled the
  * CPU's stopper thread cannot run, which is what the detector looks for.
  */
 static int pdtest_spinner(void *data)
 {
-	bool lockup = data;
+	enum pdtest_spin_kind kind = (uintptr_t)data;
 
-	if (lockup) {
+	if (kind == PDTEST_IRQOFF) {
+		local_irq_disable();
+		/*
+		 * The other CPUs soon hang too (the next TLB shootdown waits
+		 * for this one): the host's NMI (qemu/nmi.py) waits for
+		 * PD-NMI-NOW on the console, which this says first.
+		 */
+		pr_info("spinning on CPU %d with interrupts off: PD-NMI-NOW\n",
+			smp_processor_id());
+		set_bit(smp_processor_id(), pdtest_spinning);
+		pdtest_irqoff_here();
+		local_irq_enable();
+		return 0;
+	}
+	if (kind == PDTEST_LOCKUP) {
 		preempt_disable();
 		pr_info("locking up on CPU %d\n", smp_processor_id());
 		set_bit(smp_processor_id(), pdtest_spinning);
@@ -177,14 +211,14 @@ static int pdtest_spinner(void *data)
 	return 0;
 }
 
-static int pdtest_start_spinner(unsigned int cpu, bool lockup)
+static int pdtest_start_spinner(unsigned int cpu, enum pdtest_spin_kind kind)
 {
 	struct task_struct *t;
 
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -EINVAL;
-	t = kthread_create_on_cpu(pdtest_spinner, lockup ? (void *)1 : NULL,
-				  cpu, lockup ? "pdtest_lockup/%u" : "pdtest_spin/%u");
+	t = kthread_create_on_cpu(pdtest_spinner, (void *)(uintptr_t)kind, cpu,
+				  pdtest_spin_names[kind]);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	/* The spinner runs this module's code forever. */
@@ -218,10 +252,13 @@ static int pdtest_run(const char *cmd, const char *arg)
 		t = kthread_run(pdtest_kthread_panic, NULL, "pdtest_panic");
 		if (IS_ERR(t))
 			return PTR_ERR(t);
-	} else if (!strcmp(cmd, "spin") || !strcmp(cmd, "softlockup")) {
+	} else if (!strcmp(cmd, "spin") || !strcmp(cmd, "softlockup") ||
+		   !strcmp(cmd, "irqoff")) {
 		if (!arg || kstrtouint(arg, 0, &cpu))
 			return -EINVAL;
-		return pdtest_start_spinner(cpu, !strcmp(cmd, "softlockup"));
+		return pdtest_start_spinner(cpu, !strcmp(cmd, "spin") ? PDTEST_SPIN :
+					    !strcmp(cmd, "softlockup") ? PDTEST_LOCKUP :
+					    PDTEST_IRQOFF);
 	} else {
 		return -EINVAL;
 	}
