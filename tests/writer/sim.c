@@ -8,6 +8,7 @@
 #include "sim.h"
 
 #include <lzo/lzo1x.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zstd.h>
@@ -27,7 +28,11 @@ struct pd_sim {
 	int cut;			/* the power is off */
 	ZSTD_CCtx *zc;
 	void *lzo_wrk;
+	struct pd_dump *d;
+	jmp_buf oops;			/* where an oops abandons the dump */
 };
+
+_Static_assert(PD_SIM_TOUCH_EVERY == PD_TOUCH_EVERY, "sim.h's copy");
 
 /* --- the disk ------------------------------------------------------- */
 
@@ -107,7 +112,7 @@ static const struct pd_area_ops sim_area_ops = {
 
 /* --- memory --------------------------------------------------------- */
 
-static uint32_t sim_flags_of(enum pd_sim_page k)
+uint32_t pd_sim_flags_of(enum pd_sim_page k)
 {
 	switch (k) {
 	case PD_SIM_KERNEL:
@@ -148,7 +153,7 @@ static uint32_t sim_flags(void *priv, uint64_t pfn, uint64_t end,
 	struct pd_sim *s = priv;
 
 	*run = sim_run_of(s->c, pfn, end);
-	return sim_flags_of(s->c->kind_of(s->c->priv, pfn));
+	return pd_sim_flags_of(s->c->kind_of(s->c->priv, pfn));
 }
 
 void pd_sim_page_bytes(const struct pd_sim_config *c, uint64_t pfn,
@@ -184,9 +189,15 @@ static int sim_read_page(void *priv, uint64_t pfn, void *buf)
 	return 0;
 }
 
+static void sim_touch(void *priv)
+{
+	((struct pd_sim *)priv)->r->touches++;
+}
+
 static const struct pd_page_source_ops sim_page_ops = {
 	.flags = sim_flags,
 	.read = sim_read_page,
+	.touch = sim_touch,
 };
 
 /* --- the log -------------------------------------------------------- */
@@ -249,6 +260,21 @@ static bool sim_progress(void *priv, uint64_t done, uint64_t total,
 	(void)bytes;
 	return s->c->progress_every &&
 	       !(++s->progress_calls % s->c->progress_every);
+}
+
+/*
+ * The module's die notifier records an oops inside the dump and the CPU
+ * never comes back to it: here the dump is left by a longjmp, which the
+ * core allows, as it holds no lock and allocates nothing.
+ */
+static void sim_before_page(void *priv, uint64_t done)
+{
+	struct pd_sim *s = priv;
+
+	if (done + 1 == s->c->oops_at_page) {
+		pd_dump_fault(s->d);
+		longjmp(s->oops, 1);
+	}
 }
 
 static uint64_t sim_elapsed(void *priv)
@@ -362,7 +388,7 @@ static uint64_t sim_expected(const struct pd_sim_config *c)
 			enum pd_sim_page k = c->kind_of(c->priv, pfn);
 
 			run = sim_run_of(c, pfn, c->ranges[r].end_pfn);
-			if (pd_content_verdict(c->content, sim_flags_of(k)) ==
+			if (pd_content_verdict(c->content, pd_sim_flags_of(k)) ==
 			    PD_VERDICT_KEEP)
 				n += run;
 		}
@@ -439,6 +465,9 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 	d->hooks.priv = &s;
 	d->hooks.progress = sim_progress;
 	d->hooks.elapsed_ms = sim_elapsed;
+	if (c->oops_at_page)
+		d->hooks.before_page = sim_before_page;
+	s.d = d;
 	sim_info(c, &d->info);
 	d->notes = b->notes;
 	d->notes_size = sim_notes(b->notes, sizeof(b->notes), &d->info);
@@ -452,7 +481,10 @@ int pd_sim_run(const struct pd_sim_config *c, struct pd_sim_result *r)
 
 	r->pages_expected = sim_expected(c);
 	r->state_bytes = pd_dump_state_bytes() + sizeof(*b) - sizeof(b->notes);
-	r->ret = pd_dump_run(d);
+	if (setjmp(s.oops))
+		r->ret = -EFAULT;
+	else
+		r->ret = pd_dump_run(d);
 out:
 	ZSTD_freeCCtx(s.zc);
 	free(s.lzo_wrk);
