@@ -328,6 +328,31 @@ TEST(Writer, OneTebibyteOfRamInUnderOneMebibyte)
 	expect_pages_match(w, s.vmcore, true);
 }
 
+// A read error on every read in turn, on a swap area too, where each
+// header write first reads back the swap header it keeps: whatever the
+// read, the dump stops or goes on consistently, and never claims pages
+// it did not write.
+TEST(Writer, ReadErrorOnEveryRead)
+{
+	for (int swap : { 0, 1 }) {
+		WriterRun probe;
+		small_config(probe, 4096, PD_CONTENT_ALL, PD_COMPRESS_ZSTD);
+		probe.c.swap = swap;
+		run_writer(probe);
+		ASSERT_GT(probe.r.reads, 3u);
+
+		for (uint64_t k = 1; k <= probe.r.reads; k++) {
+			WriterRun w;
+			small_config(w, 4096, PD_CONTENT_ALL, PD_COMPRESS_ZSTD);
+			w.c.swap = swap;
+			w.c.fail_read = k;
+			run_writer(w);
+			SCOPED_TRACE("read " + std::to_string(k) + (swap ? ", swap" : ""));
+			expect_dump_checks(w);
+		}
+	}
+}
+
 // An oops inside the dump, before page k is stored: pd_dump_fault()
 // records it in the header, written once more, and the dump is left
 // where it is; savecore saves what the checkpoints put down.
