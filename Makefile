@@ -4,6 +4,8 @@
 #                   build, with fault injection; never installed)
 #   make tools      only dumpadm and savecore (CMake, in build/)
 #   make unit       the GoogleTest units
+#   make coverage   line coverage of the writer's core by its host tests
+#                   (tests/coverage.sh: clang, llvm-cov; fails under 90%)
 #   make test       everything the CI runs (scripts/test.sh)
 #   make demo       boot a guest, crash it, save the dump, open it in crash
 #   make install    the tools, man pages, systemd units and the module's DKMS
@@ -25,7 +27,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
 		$(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
 BUILD ?= build
 
-.PHONY: all module tools unit test demo tutorial clean
+.PHONY: all module tools unit test coverage demo tutorial clean
 
 all: module tools
 
@@ -42,6 +44,9 @@ unit: tools
 
 test:
 	bash scripts/test.sh
+
+coverage:
+	bash tests/coverage.sh
 
 demo:
 	bash scripts/demo.sh

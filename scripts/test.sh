@@ -5,8 +5,8 @@
 #   3. build panicdump.ko, pdtest.ko (against the guest kernel's headers),
 #      dumpadm and savecore
 #   4. unit tests (ctest); make install staged, and the module built from
-#      its DKMS source (tests/install/run.sh); savecore's parser under
-#      libFuzzer
+#      its DKMS source (tests/install/run.sh); savecore's parser and the
+#      dump writer's core under libFuzzer
 #   5. end-to-end QEMU scenarios (tests/e2e/run.sh): panicdump's dumps, read
 #      by crash and drgn; then one reference run where QEMU writes the dump,
 #      which checks the harness and the readers independently of panicdump
@@ -102,7 +102,7 @@ e2e() {
 stage "install: what make install stages, and the module DKMS builds from it"
 suite install bash tests/install/run.sh "$PD_KDIR"
 
-stage "fuzz: savecore's parser under libFuzzer (${PD_FUZZ_SECONDS:-60} s)"
+stage "fuzz: savecore's parser and the dump writer under libFuzzer (${PD_FUZZ_SECONDS:-60} s + ${PD_FUZZ_WRITER_SECONDS:-60} s)"
 suite fuzz bash tests/fuzz/run.sh
 # The default list keeps this script under about 25 minutes on 2 cores
 # under TCG; `make check-full` (PD_E2E_SCENARIOS=full) runs every scenario

@@ -69,6 +69,8 @@ static int pd_win_flush(struct pd_image *im)
  */
 static void pd_checkpoint(struct pd_image *im)
 {
+	int ret;
+
 	/* Full (-ENOSPC), the data stream wrote all it held before stopping. */
 	if (pd_stream_sync(&im->data) && im->data.error != -ENOSPC)
 		return;
@@ -78,8 +80,15 @@ static void pd_checkpoint(struct pd_image *im)
 	if (im->data.error)
 		im->sec->length = im->data.off - im->sec->offset;
 	im->d->hdr->image_bytes = im->sec->length;
-	if (pd_header_write(im->hio)) {
-		pd_rounds_stop(im, im->d->area.error);
+	/*
+	 * Its own error, not the area's: on a swap area a header write
+	 * first reads back the swap header, and a failed read leaves the
+	 * area writable, yet the descs must not go out after a header that
+	 * did not, nor the dump go on as if they had.
+	 */
+	ret = pd_header_write(im->hio);
+	if (ret) {
+		pd_rounds_stop(im, ret);
 		return;
 	}
 	pd_win_flush(im);

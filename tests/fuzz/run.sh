@@ -1,7 +1,15 @@
 #!/bin/bash
-# Fuzz savecore's parse and extract path with libFuzzer for a bounded time.
+# Fuzz savecore's parse and extract path, then the dump writer's core, with
+# libFuzzer for a bounded time each.
 #
 #   tests/fuzz/run.sh [SECONDS]        (default 60, or $PD_FUZZ_SECONDS)
+#
+# The writer's target (pd_fuzz_writer, fuzz_writer.cpp) runs the core on
+# the simulated disk and RAM of tests/writer with a run and faults chosen
+# by the input, and checks what it left (tests/writer/dump_checks.h): its
+# seeds come from pd_fuzz_writer_seeds, it fuzzes for
+# $PD_FUZZ_WRITER_SECONDS (default 60), its corpus is kept in
+# build/fuzz/writer-corpus and its findings go to build/fuzz/writer-artifacts/.
 #
 # Builds tests/fuzz (clang, -fsanitize=fuzzer,address,undefined) in
 # $PD_FUZZ_BUILD (default build/fuzz), writes a seed corpus of valid
@@ -81,5 +89,52 @@ else
 	fail "fuzzed ${secs}s (status $rc): ${found:-see log}"
 	grep -m1 -B2 -A25 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|==ERROR' \
 		"$work/fuzz.log" | sed 's/^/    /' || excerpt "$work/fuzz.log"
+fi
+
+# The dump writer: built, seeded, replayed and fuzzed the same way.
+wsecs=${PD_FUZZ_WRITER_SECONDS:-60}
+wcorpus=$build/writer-corpus wart=$build/writer-artifacts
+mkdir -p "$wcorpus" "$wart"
+if cmake --build "$build" -j"$(nproc)" --target pd_fuzz_writer pd_fuzz_writer_seeds \
+	>"$work/build-writer.log" 2>&1; then
+	pass "build pd_fuzz_writer (clang, fuzzer+address+undefined)"
+else
+	fail "build pd_fuzz_writer"
+	excerpt "$work/build-writer.log"
+	finish
+fi
+wfuzzer=$build/tests/fuzz/pd_fuzz_writer
+
+rm -rf "$work/writer-seeds"
+mkdir -p "$work/writer-seeds"
+if "$build/tests/fuzz/pd_fuzz_writer_seeds" "$work/writer-seeds" &&
+   [ -n "$(ls -A "$work/writer-seeds")" ]; then
+	pass "writer seed corpus: $(ls "$work/writer-seeds" | wc -l) runs"
+else
+	fail "writer seed corpus"
+	finish
+fi
+
+if "$wfuzzer" -runs=0 -timeout=10 "$work/writer-seeds" >"$work/writer-replay.log" 2>&1; then
+	pass "writer seeds replay cleanly"
+else
+	fail "writer seeds replay cleanly"
+	grep -m1 -B12 -A25 -E '^run: |ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' \
+		"$work/writer-replay.log" | sed 's/^/    /' || excerpt "$work/writer-replay.log"
+fi
+
+rm -f "$wart"/crash-* "$wart"/leak-* "$wart"/timeout-* "$wart"/oom-*
+rc=0
+"$wfuzzer" -max_total_time="$wsecs" -timeout=10 -rss_limit_mb=2048 -max_len=512 \
+	-artifact_prefix="$wart/" -print_final_stats=1 \
+	"$wcorpus" "$work/writer-seeds" >"$work/writer-fuzz.log" 2>&1 || rc=$?
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/writer-fuzz.log" | tail -n1)
+found=$(ls "$wart"/ 2>/dev/null | grep -E '^(crash|leak|timeout|oom)-' || true)
+if [ "$rc" = 0 ] && [ -z "$found" ]; then
+	pass "fuzzed the writer ${wsecs}s: ${execs:-?} runs, corpus $(ls "$wcorpus" | wc -l), no violation, crash, leak or timeout"
+else
+	fail "fuzzed the writer ${wsecs}s (status $rc): ${found:-see log}"
+	grep -m1 -B2 -A25 -E '^run: |ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|==ERROR' \
+		"$work/writer-fuzz.log" | sed 's/^/    /' || excerpt "$work/writer-fuzz.log"
 fi
 finish

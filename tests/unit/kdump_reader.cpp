@@ -41,7 +41,8 @@ std::vector<uint8_t> decode(const uint8_t *p, const struct kdump_page_desc &d)
 } // namespace
 
 KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
-			       const std::function<void(const KdumpPage &)> &fn)
+			       const std::function<void(const KdumpPage &)> &fn,
+			       BadDescs bad)
 {
 	struct kdump_disk_header h;
 	struct kdump_sub_header s;
@@ -62,8 +63,21 @@ KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
 		throw std::runtime_error("bitmaps beyond the file");
 	const uint8_t *bm2 = vmcore.data() + off_bm2;
 
+	// Page data starts at the block after the desc table.
+	uint64_t nr_descs = 0;
+	for (uint64_t i = 0; i < info.max_mapnr / 8; i++)
+		nr_descs += __builtin_popcount(bm2[i]);
+	for (uint64_t pfn = info.max_mapnr / 8 * 8; pfn < info.max_mapnr; pfn++)
+		nr_descs += kdump_bitmap_test(bm2, pfn);
+	uint64_t off_data = (off_desc + nr_descs * sizeof(struct kdump_page_desc) +
+			     kPage - 1) / kPage * kPage;
+
 	uint64_t rank = 0;
 	for (uint64_t pfn = 0; pfn < info.max_mapnr; pfn++) {
+		if (!(pfn % 8) && !bm2[pfn / 8]) {
+			pfn += 7;	// an empty byte: eight PFNs at once
+			continue;
+		}
 		if (!kdump_bitmap_test(bm2, pfn))
 			continue;
 		struct kdump_page_desc d;
@@ -71,12 +85,26 @@ KdumpFileInfo read_kdump_pages(const std::vector<uint8_t> &vmcore,
 		if (at + sizeof(d) > vmcore.size())
 			throw std::runtime_error("desc table beyond the file");
 		std::memcpy(&d, vmcore.data() + at, sizeof(d));
-		KdumpPage page{ pfn, d.offset != 0, {} };
+		KdumpPage page{ pfn, d.offset != 0, {}, {} };
 		if (page.present) {
-			if (d.offset < 0 || uint64_t(d.offset) + d.size > vmcore.size())
-				throw std::runtime_error("desc of PFN " + std::to_string(pfn) +
-							 " points beyond the file");
-			page.data = decode(vmcore.data() + d.offset, d);
+			std::string why;
+			if (d.offset < 0 || uint64_t(d.offset) < off_data ||
+			    uint64_t(d.offset) + d.size > vmcore.size())
+				why = "desc of PFN " + std::to_string(pfn) +
+				      " points outside the page data";
+			else
+				try {
+					page.data = decode(vmcore.data() + d.offset, d);
+				} catch (const std::runtime_error &e) {
+					why = "PFN " + std::to_string(pfn) + ": " + e.what();
+				}
+			if (!why.empty()) {
+				if (bad == BadDescs::Throw)
+					throw std::runtime_error(why);
+				info.bad_descs++;
+				page.present = false;
+				page.problem = why;
+			}
 		}
 		fn(page);
 	}

@@ -84,7 +84,7 @@ struct SimRun {
 		c.cut_after_write = spec.cut_after_write;
 		c.fail_read = spec.fail_read;
 		c.not_ours = spec.not_ours;
-		c.fault_after_pages = spec.fault_after_pages;
+		c.oops_at_page = spec.fault_after_pages ? spec.fault_after_pages + 1 : 0;
 		c.cut_after_pages = spec.cut_after_pages;
 	}
 	~SimRun() { pd_sim_free(&r); }

@@ -9,10 +9,12 @@
 #include <map>
 #include <tuple>
 
+#include "dump_checks.h"
 #include "kdump_reader.h"
 #include "writer_fixture.h"
 
 using namespace pdtest;
+using pdcheck::expected_log;
 
 namespace {
 
@@ -21,35 +23,30 @@ bool contains(const std::string &s, const std::string &what)
 	return s.find(what) != std::string::npos;
 }
 
-// Every page in the vmcore is the source's, and the kept set is exact.
+// Every page in the vmcore is the source's, and the kept set exact.
 void expect_pages_match(const WriterRun &w, const std::vector<uint8_t> &vmcore,
 			bool complete)
 {
-	std::vector<uint8_t> want(4096);
-	uint64_t present = 0, mismatched = 0;
-	auto info = read_kdump_pages(vmcore, [&](const KdumpPage &p) {
-		if (!p.present)
-			return;
-		present++;
-		pd_sim_page_bytes(&w.c, p.pfn, want.data());
-		if (mixed_kind(nullptr, p.pfn) == PD_SIM_MCE)
-			std::memset(want.data(), 0xfd, want.size());
-		if (p.data != want)
-			mismatched++;
-	});
-	EXPECT_EQ(mismatched, 0u);
-	EXPECT_EQ(info.nr_dumped, w.r.pages_expected);
-	if (complete) {
-		EXPECT_EQ(present, w.r.pages_expected);
-		EXPECT_EQ(present, w.r.hdr.dumped_pages);
-	}
+	pdcheck::Problems p;
+	pdcheck::check_pages(w.c, w.r, vmcore, complete, w.r.hdr.dumped_pages, 0, p);
+	EXPECT_TRUE(p.empty()) << pdcheck::describe(p);
 }
 
 void expect_clean_io(const WriterRun &w)
 {
-	EXPECT_EQ(w.r.outside_io, 0u);
-	EXPECT_EQ(w.r.misaligned, 0u);
-	EXPECT_EQ(w.touched_outside(), 0u);
+	pdcheck::Problems p;
+	pdcheck::check_clean_io(w.c, w.r, p);
+	EXPECT_TRUE(p.empty()) << pdcheck::describe(p);
+}
+
+// What every run must pass, as the fuzzer checks it: the writer's error
+// record against the faults, and the disk read without savecore.
+void expect_dump_checks(const WriterRun &w, uint64_t torn_descs = 0)
+{
+	pdcheck::Problems p;
+	pdcheck::check_error_record(w.c, w.r, p);
+	pdcheck::check_disk(w.c, w.r, torn_descs, p);
+	EXPECT_TRUE(p.empty()) << pdcheck::describe(p);
 }
 
 using Params = std::tuple<uint32_t, uint32_t, uint32_t>;	// block, content, compression
@@ -73,6 +70,7 @@ TEST_P(WriterComplete, EveryKeptPageIsTheSourcesAndSavecoreSavesIt)
 	EXPECT_EQ(w.r.hdr.dumped_pages, w.r.pages_expected);
 	EXPECT_EQ(w.r.hdr.skipped_pages, content == PD_CONTENT_CURPROC ? 1u : 1u);
 	expect_clean_io(w);
+	expect_dump_checks(w);
 
 	TempDir tmp;
 	Saved s = save(w, tmp);
@@ -163,6 +161,7 @@ TEST(Writer, AreaTooSmallKeepsKernelPagesAndRecordsOutOfSpace)
 		EXPECT_GT(w.r.hdr.error.pages, 0u);
 		EXPECT_LT(w.r.hdr.dumped_pages, w.r.pages_expected);
 		expect_clean_io(w);
+		expect_dump_checks(w);
 
 		TempDir tmp;
 		Saved s = save(w, tmp);
@@ -183,6 +182,7 @@ TEST(Writer, NotOursWritesNothing)
 	EXPECT_EQ(w.r.writes, 0u);
 	EXPECT_EQ(w.r.hdr.error.kind, (uint32_t)PD_ERR_NOT_OURS);
 	EXPECT_EQ(w.r.hdr.error.stage, (uint32_t)PD_STAGE_IDENTITY);
+	expect_dump_checks(w);
 }
 
 // mkfs or pvcreate over the area: the start is theirs, the trailing copy
@@ -209,6 +209,7 @@ TEST(Writer, UnreadablePrimaryHeaderFallsBackToTheTrailingCopy)
 	EXPECT_EQ(w.r.ret, 0);
 	EXPECT_EQ(w.r.hdr.error.kind, (uint32_t)PD_ERR_NONE);
 	EXPECT_FALSE(w.r.hdr.dump_flags & PD_DUMP_F_INCOMPLETE);
+	expect_dump_checks(w);
 }
 
 TEST(Writer, ReadErrorOfAWindowStopsTheImageAndIsRecorded)
@@ -220,6 +221,7 @@ TEST(Writer, ReadErrorOfAWindowStopsTheImageAndIsRecorded)
 	EXPECT_EQ(w.r.hdr.error.kind, (uint32_t)PD_ERR_IO);
 	EXPECT_EQ(w.r.hdr.error.stage, (uint32_t)PD_STAGE_ROUND);
 	EXPECT_TRUE(w.r.hdr.dump_flags & PD_DUMP_F_INCOMPLETE);
+	expect_dump_checks(w);
 	TempDir tmp;
 	expect_consistent_if_saved(w, save(w, tmp));
 }
@@ -253,6 +255,7 @@ TEST(Writer, DeviceErrorOnEveryWrite)
 			EXPECT_EQ(w.r.hdr.dumped_pages == w.r.pages_expected &&
 				  !(w.r.hdr.dump_flags & PD_DUMP_F_INCOMPLETE), false);
 			expect_clean_io(w);
+			expect_dump_checks(w);
 			TempDir tmp;
 			Saved s = save(w, tmp);
 			expect_consistent_if_saved(w, s);
@@ -284,6 +287,7 @@ TEST(Writer, PowerCutAfterEveryWrite)
 		run_writer(w);
 		SCOPED_TRACE("cut after write " + std::to_string(k));
 		expect_clean_io(w);
+		expect_dump_checks(w, w.c.torn_blocks ? 1 : 0);
 		TempDir tmp;
 		Saved s = save(w, tmp);
 		EXPECT_NE(s.status, 2) << s.err;	// never "corrupt"
@@ -301,6 +305,7 @@ TEST(Writer, SwapHeaderSurvivesTheDump)
 	auto area = w.area();
 	EXPECT_EQ(std::string(reinterpret_cast<const char *>(area.data()) + PD_SWAP_MAGIC_OFFSET,
 			      PD_SWAP_MAGIC_LEN), PD_SWAP_MAGIC);
+	expect_dump_checks(w);
 	TempDir tmp;
 	Saved s = save(w, tmp);
 	ASSERT_EQ(s.status, 0) << s.err;
@@ -338,9 +343,60 @@ TEST(Writer, OneTebibyteOfRamInUnderOneMebibyte)
 	EXPECT_EQ(w.r.pages_expected, 3 + 4 * ((1ULL << 28) / 65536 - 1) + 256);
 	EXPECT_LT(w.r.state_bytes, 1u << 20) << "the core's state and buffers";
 	expect_clean_io(w);
+	expect_dump_checks(w);
 
 	TempDir tmp;
 	Saved s = save(w, tmp);
 	ASSERT_EQ(s.status, 0) << s.err;
 	expect_pages_match(w, s.vmcore, true);
+}
+
+// A read error on every read in turn, on a swap area too, where each
+// header write first reads back the swap header it keeps: whatever the
+// read, the dump stops or goes on consistently, and never claims pages
+// it did not write.
+TEST(Writer, ReadErrorOnEveryRead)
+{
+	for (int swap : { 0, 1 }) {
+		WriterRun probe;
+		small_config(probe, 4096, PD_CONTENT_ALL, PD_COMPRESS_ZSTD);
+		probe.c.swap = swap;
+		run_writer(probe);
+		ASSERT_GT(probe.r.reads, 3u);
+
+		for (uint64_t k = 1; k <= probe.r.reads; k++) {
+			WriterRun w;
+			small_config(w, 4096, PD_CONTENT_ALL, PD_COMPRESS_ZSTD);
+			w.c.swap = swap;
+			w.c.fail_read = k;
+			run_writer(w);
+			SCOPED_TRACE("read " + std::to_string(k) + (swap ? ", swap" : ""));
+			expect_dump_checks(w);
+		}
+	}
+}
+
+// An oops inside the dump, before page k is stored: pd_dump_fault()
+// records it in the header, written once more, and the dump is left
+// where it is; savecore saves what the checkpoints put down.
+TEST(Writer, OopsInsideTheDumpIsRecorded)
+{
+	for (uint64_t k : { 1u, 100u, 257u, 1000u, 2500u }) {
+		WriterRun w;
+		small_config(w, 512, PD_CONTENT_ALL, PD_COMPRESS_ZSTD);
+		w.c.oops_at_page = k;
+		run_writer(w);
+		SCOPED_TRACE("oops before page " + std::to_string(k));
+
+		EXPECT_EQ(w.r.ret, -EFAULT);
+		EXPECT_EQ(w.r.hdr.error.kind, (uint32_t)PD_ERR_FAULT);
+		EXPECT_EQ(w.r.hdr.error.stage, (uint32_t)PD_STAGE_ROUND);
+		EXPECT_EQ(w.r.hdr.error.pages, k - 1);
+		expect_dump_checks(w);
+		TempDir tmp;
+		Saved s = save(w, tmp);
+		EXPECT_EQ(s.status, 0) << s.err;
+		EXPECT_TRUE(contains(s.info, "fault")) << s.info;
+		expect_consistent_if_saved(w, s);
+	}
 }

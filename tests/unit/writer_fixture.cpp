@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "dump_checks.h"
 #include "savecore/save.h"
 
 namespace pdtest {
@@ -67,17 +68,7 @@ void run_writer(WriterRun &w)
 
 std::vector<uint8_t> WriterRun::area() const
 {
-	return std::vector<uint8_t>(r.disk + c.area_start,
-				    r.disk + c.area_start + c.area_size);
-}
-
-uint64_t WriterRun::touched_outside() const
-{
-	uint64_t n = 0;
-	for (uint64_t i = 0; i < r.disk_size; i++)
-		if ((i < c.area_start || i >= c.area_start + c.area_size) && r.disk[i])
-			n++;
-	return n;
+	return pdcheck::area_bytes(c, r);
 }
 
 Saved save(const WriterRun &w, const TempDir &tmp)
@@ -102,17 +93,6 @@ Saved save(const WriterRun &w, const TempDir &tmp)
 		s.dmesg = read_text(dir + "/dmesg.0");
 	if (::stat((dir + "/info.0").c_str(), &st) == 0)
 		s.info = read_text(dir + "/info.0");
-	return s;
-}
-
-std::string expected_log(uint32_t from, uint32_t n)
-{
-	std::string s;
-	char line[256];
-	for (uint32_t i = from; i < n; i++) {
-		size_t len = pd_sim_log_line(i, line, sizeof(line));
-		s.append(line, len);
-	}
 	return s;
 }
 

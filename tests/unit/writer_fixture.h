@@ -31,9 +31,6 @@ struct WriterRun {
 
 	// The bytes of the area, as savecore would read the device.
 	std::vector<uint8_t> area() const;
-	// Guard bytes around the area that are not zero (the sim's disk
-	// starts zeroed, so any is a write outside the area).
-	uint64_t touched_outside() const;
 };
 
 // 64 MiB of mixed RAM, a 96 MiB area, the log, the kernel image at 16 MiB.
@@ -53,8 +50,5 @@ struct Saved {
 
 // savecore -f IMAGE DIR on the area.
 Saved save(const WriterRun &w, const TempDir &tmp);
-
-// The simulated log as the writer should have stored it, lines [from, n).
-std::string expected_log(uint32_t from, uint32_t n);
 
 } // namespace pdtest

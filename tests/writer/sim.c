@@ -28,11 +28,13 @@ struct pd_sim {
 	uint64_t log_pos;
 	uint64_t progress_calls;
 	int cut;			/* the power is off */
-	struct pd_dump *d;
-	jmp_buf oops;			/* where fault_after_pages' oops lands */
 	ZSTD_CCtx *zc;
 	void *lzo_wrk;
+	struct pd_dump *d;
+	jmp_buf oops;			/* where an oops abandons the dump */
 };
+
+_Static_assert(PD_SIM_TOUCH_EVERY == PD_TOUCH_EVERY, "sim.h's copy");
 
 /* --- the disk ------------------------------------------------------- */
 
@@ -114,7 +116,7 @@ static const struct pd_area_ops sim_area_ops = {
 
 /* --- memory --------------------------------------------------------- */
 
-static uint32_t sim_flags_of(enum pd_sim_page k)
+uint32_t pd_sim_flags_of(enum pd_sim_page k)
 {
 	switch (k) {
 	case PD_SIM_KERNEL:
@@ -155,7 +157,7 @@ static uint32_t sim_flags(void *priv, uint64_t pfn, uint64_t end,
 	struct pd_sim *s = priv;
 
 	*run = sim_run_of(s->c, pfn, end);
-	return sim_flags_of(s->c->kind_of(s->c->priv, pfn));
+	return pd_sim_flags_of(s->c->kind_of(s->c->priv, pfn));
 }
 
 void pd_sim_page_bytes(const struct pd_sim_config *c, uint64_t pfn,
@@ -193,9 +195,15 @@ static int sim_read_page(void *priv, uint64_t pfn, void *buf)
 	return 0;
 }
 
+static void sim_touch(void *priv)
+{
+	((struct pd_sim *)priv)->r->touches++;
+}
+
 static const struct pd_page_source_ops sim_page_ops = {
 	.flags = sim_flags,
 	.read = sim_read_page,
+	.touch = sim_touch,
 };
 
 /* --- the log -------------------------------------------------------- */
@@ -269,7 +277,8 @@ static uint64_t sim_elapsed(void *priv)
 /*
  * The faults counted in pages. The oops leaves as the module's does: the
  * die notifier calls pd_dump_fault() and the CPU never returns into the
- * writer (longjmp: the core holds no resource a return would release).
+ * writer (longjmp: the core holds no lock or allocation a return would
+ * release).
  */
 static void sim_before_page(void *priv, uint64_t done)
 {
@@ -277,7 +286,7 @@ static void sim_before_page(void *priv, uint64_t done)
 
 	if (s->c->cut_after_pages && done == s->c->cut_after_pages)
 		s->cut = 1;
-	if (s->c->fault_after_pages && done == s->c->fault_after_pages) {
+	if (s->c->oops_at_page && done + 1 == s->c->oops_at_page) {
 		pd_dump_fault(s->d);
 		longjmp(s->oops, 1);
 	}
@@ -416,7 +425,7 @@ static uint64_t sim_expected(const struct pd_sim_config *c)
 			enum pd_sim_page k = c->kind_of(c->priv, pfn);
 
 			run = sim_run_of(c, pfn, c->ranges[r].end_pfn);
-			if (pd_content_verdict(c->content, sim_flags_of(k)) ==
+			if (pd_content_verdict(c->content, pd_sim_flags_of(k)) ==
 			    PD_VERDICT_KEEP)
 				n += run;
 		}

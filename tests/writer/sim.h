@@ -92,14 +92,18 @@ struct pd_sim_config {
 					/* 2: only at its start (mkfs over it) */
 	/*
 	 * By pages stored, 0 is off: when the writer is about to store page
-	 * number N + 1 (of all rounds), the dumping CPU oopses (the module
-	 * calls pd_dump_fault() and the dump goes no further), or the power
-	 * goes (nothing lands from then on).
+	 * number N + 1 (of all rounds), the power goes (nothing lands from
+	 * then on).
 	 */
-	uint64_t fault_after_pages;
 	uint64_t cut_after_pages;
 	uint32_t progress_every;	/* checkpoint every N progress calls */
+	/* An oops before page N (from 1) is stored: pd_dump_fault(), as the
+	 * module's die notifier calls it, and the dump is abandoned. */
+	uint64_t oops_at_page;
 };
+
+/* Pages between two watchdog touches: capture/core's PD_TOUCH_EVERY. */
+#define PD_SIM_TOUCH_EVERY	256
 
 struct pd_sim_result {
 	int ret;			/* pd_dump_run(); -EFAULT: the oops */
@@ -108,11 +112,14 @@ struct pd_sim_result {
 	uint64_t outside_io;		/* bytes read or written outside the area */
 	uint64_t misaligned;		/* requests not in whole blocks */
 	uint64_t pages_expected;	/* pages the content level keeps */
+	uint64_t touches;		/* calls of the watchdog touch */
 	uint64_t state_bytes;		/* what the core held: state and buffers */
 	uint8_t *disk;			/* area_start + area_size + guard bytes */
 	uint64_t disk_size;
 };
 
+/* The flags word (formats/pd_content.h) the sim's page source gives a kind. */
+uint32_t pd_sim_flags_of(enum pd_sim_page k);
 /* The content of page pfn as the simulated RAM holds it (4096 bytes). */
 void pd_sim_page_bytes(const struct pd_sim_config *c, uint64_t pfn,
 		       uint8_t *out);
