@@ -228,7 +228,7 @@ void write_headers(DumpArea &area, const struct pd_header &h)
 	std::vector<uint8_t> block(PD_BLOCK_SIZE);
 
 	for (unsigned int i = 0; i < pd_header_nr_copies(&h); i++) {
-		auto copy = static_cast<enum pd_header_copy>(i);
+		enum pd_header_copy copy = pd_header_copy_at(&h, i);
 		uint64_t off = pd_header_copy_offset(&h, copy);
 
 		// Over what is there now, which a swap primary keeps past the

@@ -8,11 +8,13 @@
  *  1. h->sequence = pd_header_next_sequence() of the copies the writer
  *     knows (max + 1; 1 for a new arm, whose fresh nonce already sets
  *     its copies apart from older ones), then pd_header_seal(h).
- *  2. The copies in order, copy 0 to pd_header_nr_copies(h) - 1: the
- *     primary first, and on the medium (flushed, where writes may be
- *     reordered) before the trailing copy is written. Interrupted in
- *     between, the primary is the newer copy, which pd_header_pick()
- *     prefers whether or not the nonces match.
+ *  2. The copies in the order pd_header_copy_at() gives, each on the
+ *     medium (flushed, where writes may be reordered) before the next is
+ *     written: the primary first, except on a swap area, where the
+ *     trailing copy goes first: an ARMED header there has none, so a
+ *     power cut that tore the primary would leave no valid copy at all.
+ *     Interrupted in between, the copy written first is the newer one,
+ *     which pd_header_pick() takes by its sequence.
  *  3. Each copy as the PD_BLOCK_SIZE block pd_header_block_compose()
  *     lays out at pd_header_copy_offset().
  *
@@ -45,6 +47,15 @@ static inline uint64_t pd_header_copy_offset(const struct pd_header *h,
  * ARMED header on a swap area, else 2.
  */
 unsigned int pd_header_nr_copies(const struct pd_header *h);
+
+/* The copy the i-th write of h puts down, i < pd_header_nr_copies(h). */
+static inline enum pd_header_copy pd_header_copy_at(const struct pd_header *h,
+						    unsigned int i)
+{
+	if (pd_header_nr_copies(h) == 2 && (h->compat_features & PD_COMPAT_SWAP))
+		return i == 0 ? PD_HEADER_TRAILER : PD_HEADER_PRIMARY;
+	return i == 0 ? PD_HEADER_PRIMARY : PD_HEADER_TRAILER;
+}
 
 /*
  * The sequence for the next write: one more than the highest of the

@@ -32,7 +32,7 @@ static int pd_header_copy_write(struct pd_header_io *hio,
 		return -EINVAL;
 	ret = pd_area_write(a, pd_header_copy_offset(h, copy), hio->block,
 			    PD_BLOCK_SIZE);
-	/* The primary on the medium before the trailer is written. */
+	/* On the medium before the next copy is written. */
 	return ret ? ret : pd_area_flush(a);
 }
 
@@ -49,7 +49,7 @@ int pd_header_write(struct pd_header_io *hio)
 	pd_header_seal(hio->hdr);
 	ret = pd_area_flush(a);
 	for (copy = 0; !ret && copy < pd_header_nr_copies(hio->hdr); copy++)
-		ret = pd_header_copy_write(hio, copy);
+		ret = pd_header_copy_write(hio, pd_header_copy_at(hio->hdr, copy));
 	if (!ret && hio->landed)
 		*hio->landed = *hio->hdr;
 	e->stage = stage;
@@ -70,19 +70,20 @@ int pd_header_write(struct pd_header_io *hio)
 bool pd_header_on_device_is_ours(struct pd_header_io *hio)
 {
 	const struct pd_header *h = (const struct pd_header *)hio->block;
-	int ret;
+	int primary, ret;
 
-	ret = pd_area_read(hio->area, 0, hio->block, PD_BLOCK_SIZE);
-	if (ret)
+	primary = pd_area_read(hio->area, 0, hio->block, PD_BLOCK_SIZE);
+	ret = primary;
+	if (primary)
 		ret = pd_area_read(hio->area, pd_trailer_offset(hio->area->size),
 				   hio->block, PD_BLOCK_SIZE);
-	if (ret) {
-		pd_area_read_failed(hio->area, ret);
-		return false;
-	}
-	if (!memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN) &&
+	if (!ret && !memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN) &&
 	    !memcmp(h->nonce, hio->hdr->nonce, sizeof(h->nonce)))
 		return true;
-	pd_error_set(hio->area->errors, PD_ERR_NOT_OURS, -ENODEV, 0, 0);
+	/* Unverified for want of a read is a read error, not another's disk. */
+	if (primary)
+		pd_area_read_failed(hio->area, ret ? ret : primary);
+	else
+		pd_error_set(hio->area->errors, PD_ERR_NOT_OURS, -ENODEV, 0, 0);
 	return false;
 }

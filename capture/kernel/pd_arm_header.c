@@ -126,10 +126,12 @@ int pd_arm_header_write(struct file *file, const struct pd_header *h)
 	int ret;
 
 	for (i = 0; i < pd_header_nr_copies(h); i++) {
-		ret = pd_arm_header_copy(file, h, (enum pd_header_copy)i);
+		enum pd_header_copy copy = pd_header_copy_at(h, i);
+
+		ret = pd_arm_header_copy(file, h, copy);
 		if (ret) {
 			pd_refuse("writing header copy %u at byte %llu of the area failed (%d)\n",
-				  i, pd_header_copy_offset(h, i), ret);
+				  copy, pd_header_copy_offset(h, copy), ret);
 			return ret;
 		}
 	}

@@ -355,6 +355,21 @@ TEST(Writer, OneTebibyteOfRamInUnderOneMebibyte)
 // header write first reads back the swap header it keeps: whatever the
 // read, the dump stops or goes on consistently, and never claims pages
 // it did not write.
+// A swap area's ARMED header has no trailing copy: a power cut that tears
+// the first DUMPING header's primary (512-byte blocks: 1 of its 8 lands)
+// must still leave a valid copy, so the trailing one goes down first.
+// Found by the writer fuzzer.
+TEST(Writer, SwapPowerCutTearingTheFirstHeaderLeavesAValidCopy)
+{
+	WriterRun w;
+	small_config(w, 512, PD_CONTENT_KERNEL, PD_COMPRESS_ZSTD);
+	w.c.swap = 1;
+	w.c.cut_after_write = 1;
+	w.c.torn_blocks = 1;
+	run_writer(w);
+	expect_dump_checks(w);
+}
+
 TEST(Writer, ReadErrorOnEveryRead)
 {
 	for (int swap : { 0, 1 }) {
