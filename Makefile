@@ -18,8 +18,9 @@
 #   make tutorial   regenerate docs/tutorial.md from a real run (two
 #                   guests, crash/drgn/gdb sessions: about 6 minutes)
 #   make check-full every e2e scenario on virtio, NVMe and SATA, 6.1 and
-#                   6.12, plus partitions, UEFI, 1 and 4 vCPUs (slow: hours
-#                   under TCG; see the target below)
+#                   6.12, plus partitions, UEFI, 1 and 4 vCPUs, 4k blocks,
+#                   IOMMU, NMI (slow: hours under TCG; see the target
+#                   below), and make coverage
 
 # The running kernel's build tree, else the installed Debian 6.1 headers.
 KVER ?= $(shell uname -r)
@@ -125,8 +126,12 @@ check-boot:
 # make check-full: scripts/test.sh with every e2e scenario on virtio, NVMe
 # and SATA, 6.1 and 6.12, and the device matrix: dump partitions on all
 # three controllers (6.1) and on virtio and NVMe (6.12), OVMF (UEFI) on
-# virtio and NVMe, 1 and 4 vCPUs (tests/e2e/run.sh full, --list names
-# them: 129 scenarios, several hours under TCG on 2 cores).
+# virtio and NVMe, 1 and 4 vCPUs, 4096-byte blocks, IOMMU translation, NMI
+# dumps (tests/e2e/run.sh full, --list names them: 170 scenarios, several
+# hours under TCG on 2 cores), then the core's line coverage (make
+# coverage: its own clang build, about 7 minutes cold, so not in the
+# default test command).
 .PHONY: check-full
 check-full:
 	PD_E2E_SCENARIOS=full bash scripts/test.sh
+	bash tests/coverage.sh

@@ -109,8 +109,9 @@ suite fuzz bash tests/fuzz/run.sh
 # on virtio, NVMe and SATA, 6.1 and 6.12, and the device matrix
 # (tests/e2e/run.sh "full"). Of the matrix, here: a dump partition next to
 # a mounted file system on NVMe under UEFI, 4 vCPUs, 4096-byte blocks on
-# NVMe and virtio, and virtio behind Debian's default VT-d translation.
-default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm rearm_fail partial nocomp fault swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12 sysrq:nvme+4k sysrq+4k sysrq+vtd"
+# NVMe and virtio, virtio behind Debian's default VT-d translation, and
+# a hung machine dumped by an NMI.
+default_scenarios="sysrq spin oops bug_softirq kthread_panic warn softlockup uaf lzo sysrq:nvme spin:nvme sysrq:sata rearm rearm_fail partial nocomp fault swap refusals sysrq:nvme+ovmf+part spin+cpu4 content_kernel content_curproc content_all sysrq@6.12 sysrq:nvme+4k sysrq+4k sysrq+vtd nmi_irqoff"
 read -r -a scenarios <<<"${PD_E2E_SCENARIOS:-$default_scenarios}"
 not_run=()
 if [ "${scenarios[*]}" != full ]; then

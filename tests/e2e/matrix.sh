@@ -150,6 +150,8 @@ full_list() {
 		echo "spin$d+vtd"
 	done
 	printf '%s\n' sysrq+vtd-ap sysrq@6.12+vtd-ap spin+vtd-ap sysrq:nvme+4k+vtd rearm_fail rearm_fail@6.12
+	# AMD-Vi, which Linux runs in strict mode under a hypervisor.
+	printf '%s\n' sysrq+amdvi sysrq:nvme+amdvi sysrq:sata+amdvi sysrq@6.12+amdvi
 	for k in '' @6.12; do
 		for d in '' :nvme :sata; do printf '%s\n' "nmi$k$d" "nmi_irqoff$k$d"; done
 	done
