@@ -57,15 +57,13 @@ int pd_header_write(struct pd_header_io *hio)
 }
 
 /*
- * Is the device we took over the one we armed? A header copy with our
- * nonce says so; anything else (a disk moved, a PCI address reused, the
- * area overwritten since) and we must not write a byte.
- */
-/*
- * The primary decides when it can be read: a tool that takes the device
- * over (mkfs, pvcreate, a partition table) writes its start and may leave
- * the trailing copy, nonce and all, in place. Only a primary that cannot
- * be read is no evidence, and then the trailing copy decides.
+ * Is the device we took over the one we armed? A header with our nonce
+ * says so; anything else (a disk moved, a PCI address reused, the area
+ * overwritten since) and we must not write a byte. The primary decides
+ * when it can be read: a tool that takes the device over (mkfs, pvcreate,
+ * a partition table) writes its start and may leave the trailing copy,
+ * nonce and all, in place. Only a primary that cannot be read is no
+ * evidence, and then the trailing copy decides.
  */
 bool pd_header_on_device_is_ours(struct pd_header_io *hio)
 {

@@ -216,21 +216,21 @@ static int pd_ahci_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	d->ahci.port = req->unit;
 	if (d->ahci.port >= 32) {
-		pd_refuse("PCI %s: AHCI port %u: expected 0..31\n", pci_name(pdev),
-			d->ahci.port);
+		pd_refuse("PCI %s: AHCI port %u: expected 0..31\n",
+			  pci_name(pdev), d->ahci.port);
 		return -EINVAL;
 	}
 	d->ahci.abar = pci_iomap(pdev, PD_AHCI_BAR, 0);
 	if (!d->ahci.abar)
 		return -ENODEV;
 	if (!(readl(d->ahci.abar + PD_AHCI_PI) & BIT(d->ahci.port))) {
-		pd_refuse("PCI %s: AHCI port %u is not in the controller's port map\n", pci_name(pdev),
-			d->ahci.port);
+		pd_refuse("PCI %s: AHCI port %u is not in the controller's port map\n",
+			  pci_name(pdev), d->ahci.port);
 		return -ENODEV;
 	}
 	if (req->lba_size != PD_SECTOR_SIZE) {
-		pd_refuse("PCI %s: SATA disk with %u-byte blocks: expected 512\n", pci_name(pdev),
-			req->lba_size);
+		pd_refuse("PCI %s: SATA disk with %u-byte blocks: expected 512\n",
+			  pci_name(pdev), req->lba_size);
 		return -EINVAL;
 	}
 	/* The disk's size is the block layer's; IDENTIFY is not ours now. */

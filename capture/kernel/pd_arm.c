@@ -6,6 +6,7 @@
  * what and why; the panic path then has nothing left to allocate.
  */
 #include <linux/cpumask.h>
+#include <linux/file.h>
 #include <linux/ioport.h>
 #include <linux/lzo.h>
 #include <linux/mm.h>
@@ -15,8 +16,6 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 #include "pd_kcompat.h"
-
-#include <linux/file.h>
 
 #include "pd_internal.h"
 
@@ -53,7 +52,7 @@ static int pd_collect_ram(struct pd_armed *armed)
 				  0, -1, armed, pd_ram_range_cb);
 	if (ret == -E2BIG) {
 		pd_refuse("more than %u System RAM ranges\n",
-		       PD_MAX_RAM_RANGES);
+			  PD_MAX_RAM_RANGES);
 		return ret;
 	}
 	if (!armed->nr_ranges) {
@@ -100,14 +99,14 @@ static int pd_check_header(const struct pd_arm_request *req)
 	e = pd_header_check(h, area, &bad);
 	if (e != PD_HDR_OK) {
 		pd_refuse("arm request header: %s (section %d)\n",
-		       pd_header_error_str(e), bad);
+			  pd_header_error_str(e), bad);
 		return -EINVAL;
 	}
 	if (h->state != PD_STATE_ARMED ||
 	    !pd_header_section(&tmp, PD_SECT_LOG) ||
 	    !pd_header_section(&tmp, PD_SECT_KDUMP)) {
 		pd_refuse("arm request header: expected state armed with log and kdump sections, found state %s\n",
-		       pd_state_str(h->state));
+			  pd_state_str(h->state));
 		return -EINVAL;
 	}
 	if (h->content > PD_CONTENT_CURPROC) {
@@ -119,8 +118,9 @@ static int pd_check_header(const struct pd_arm_request *req)
 		return -EINVAL;
 	}
 	if (!pd_compression_level_ok(h->compression, h->compression_level)) {
-		pd_refuse("zstd level %d outside %d..%d\n", h->compression_level,
-		       PD_ZSTD_LEVEL_MIN, PD_ZSTD_LEVEL_MAX);
+		pd_refuse("zstd level %d outside %d..%d\n",
+			  h->compression_level, PD_ZSTD_LEVEL_MIN,
+			  PD_ZSTD_LEVEL_MAX);
 		return -EINVAL;
 	}
 	return 0;
@@ -133,7 +133,8 @@ static int pd_check_request(const struct pd_arm_request *req)
 
 	if (req->version != PD_ARM_VERSION || req->size != sizeof(*req)) {
 		pd_refuse("arm request version %u size %u, expected %u and %zu (dumpadm and module out of step)\n",
-		       req->version, req->size, PD_ARM_VERSION, sizeof(*req));
+			  req->version, req->size, PD_ARM_VERSION,
+			  sizeof(*req));
 		return -EINVAL;
 	}
 	if (req->reserved0[0] || req->reserved0[1] || req->reserved1) {
@@ -144,13 +145,13 @@ static int pd_check_request(const struct pd_arm_request *req)
 	if (req->start_sector > U64_MAX / PD_SECTOR_SIZE ||
 	    req->nr_sectors > U64_MAX / PD_SECTOR_SIZE - req->start_sector) {
 		pd_refuse("dump area %llu+%llu sectors: past the end of any disk\n",
-		       req->start_sector, req->nr_sectors);
+			  req->start_sector, req->nr_sectors);
 		return -EINVAL;
 	}
 	if (req->nr_sectors * PD_SECTOR_SIZE < PD_MIN_AREA_SIZE ||
 	    req->nr_sectors % (PD_BLOCK_SIZE / PD_SECTOR_SIZE)) {
 		pd_refuse("dump area of %llu sectors: expected a multiple of 8 sectors, at least %llu bytes\n",
-		       req->nr_sectors, PD_MIN_AREA_SIZE);
+			  req->nr_sectors, PD_MIN_AREA_SIZE);
 		return -EINVAL;
 	}
 	ret = pd_check_header(req);
@@ -158,7 +159,7 @@ static int pd_check_request(const struct pd_arm_request *req)
 		return ret;
 	if (!req->nr_cpus || req->nr_cpus > PD_MAX_CPUS) {
 		pd_refuse("%u CPUs in the request, expected 1..%u\n",
-		       req->nr_cpus, PD_MAX_CPUS);
+			  req->nr_cpus, PD_MAX_CPUS);
 		return -EINVAL;
 	}
 	for_each_online_cpu(cpu) {
@@ -166,14 +167,14 @@ static int pd_check_request(const struct pd_arm_request *req)
 
 		if (!pa) {
 			pd_refuse("no crash_notes address for online CPU %u\n",
-			       cpu);
+				  cpu);
 			return -EINVAL;
 		}
 		/* The note must be RAM and, as the kernel allocates it, in one page. */
 		if (!page_is_ram(PHYS_PFN(pa)) ||
 		    offset_in_page(pa) + CRASH_CORE_NOTE_BYTES > PAGE_SIZE) {
 			pd_refuse("crash_notes address %#llx of CPU %u is not a note buffer\n",
-			       pa, cpu);
+				  pa, cpu);
 			return -EINVAL;
 		}
 	}
@@ -188,8 +189,8 @@ static struct pci_dev *pd_get_pci(const struct pd_arm_request *req)
 					   req->pci_devfn);
 	if (!pdev)
 		pd_refuse("no PCI device %04x:%02x:%02x.%u\n",
-		       req->pci_domain, req->pci_bus,
-		       PCI_SLOT(req->pci_devfn), PCI_FUNC(req->pci_devfn));
+			  req->pci_domain, req->pci_bus,
+			  PCI_SLOT(req->pci_devfn), PCI_FUNC(req->pci_devfn));
 	return pdev;
 }
 

@@ -136,7 +136,7 @@ int pd_capture_arm(struct pd_armed *armed)
 	if (pd_dump_init(d, &armed->hdr, &pd_area_disk_ops, armed,
 			 armed->disk.lba_size)) {
 		pd_refuse("%u-byte blocks: the writer takes 512..4096, a power of two\n",
-		       armed->disk.lba_size);
+			  armed->disk.lba_size);
 		return -EINVAL;
 	}
 	pd_memory_source(armed, &d->src);

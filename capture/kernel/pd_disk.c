@@ -58,7 +58,8 @@ static int pd_disk_alloc(struct pd_disk *d)
 	}
 	/* Encrypted guest memory is unreadable to a device that bypasses. */
 	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT)) {
-		pd_refuse("PCI %s: the device needs VIRTIO_F_ACCESS_PLATFORM in a guest with encrypted memory\n", pci_name(d->pdev));
+		pd_refuse("PCI %s: the device needs VIRTIO_F_ACCESS_PLATFORM in a guest with encrypted memory\n",
+			  pci_name(d->pdev));
 		return -EOPNOTSUPP;
 	}
 	d->dma_cpu = alloc_pages_exact(d->dma_bytes, GFP_KERNEL | __GFP_ZERO);
@@ -89,8 +90,9 @@ int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 	memset(d, 0, sizeof(*d));
 	d->pdev = pdev;
 	if (!ops) {
-		pd_refuse("PCI %s: device %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe, AHCI)\n", pci_name(pdev),
-			pdev->vendor, pdev->device, pdev->class);
+		pd_refuse("PCI %s: device %04x:%04x class %06x is not a supported controller (virtio-blk, NVMe, AHCI)\n",
+			  pci_name(pdev), pdev->vendor, pdev->device,
+			  pdev->class);
 		return -ENODEV;
 	}
 	d->ops = ops;
@@ -98,34 +100,33 @@ int pd_disk_arm(struct pd_disk *d, struct pci_dev *pdev,
 	ret = ops->arm(d, req);
 	if (ret)
 		return ret;
-	ret = pd_disk_alloc(d);
-	if (ret)
-		return ret;
 	/* The writer's streams write whole blocks of this size, at most 4 KiB. */
 	if (!is_power_of_2(d->lba_size) || d->lba_size < PD_SECTOR_SIZE ||
 	    d->lba_size > PD_BLOCK_SIZE) {
-		pd_refuse("PCI %s: %u-byte logical blocks: expected 512..4096\n", pci_name(pdev),
-			d->lba_size);
+		pd_refuse("PCI %s: %u-byte logical blocks: expected 512..4096\n",
+			  pci_name(pdev), d->lba_size);
 		return -EINVAL;
 	}
 	if (d->max_xfer < d->lba_size) {
-		pd_refuse("PCI %s: largest transfer %u bytes is below one %u-byte block\n", pci_name(pdev),
-			d->max_xfer, d->lba_size);
+		pd_refuse("PCI %s: largest transfer %u bytes is below one %u-byte block\n",
+			  pci_name(pdev), d->max_xfer, d->lba_size);
 		return -EINVAL;
 	}
 	d->max_xfer = round_down(d->max_xfer, d->lba_size);
 	d->max_xfer = min_t(u32, d->max_xfer, PD_DMA_DATA_BYTES);
 	if (req->start_sector + req->nr_sectors > d->capacity_sectors) {
-		pd_refuse("PCI %s: area %llu+%llu ends past the disk's %llu sectors\n", pci_name(pdev),
-			req->start_sector, req->nr_sectors, d->capacity_sectors);
+		pd_refuse("PCI %s: area %llu+%llu ends past the disk's %llu sectors\n",
+			  pci_name(pdev), req->start_sector, req->nr_sectors,
+			  d->capacity_sectors);
 		return -EINVAL;
 	}
 	if ((req->start_sector * PD_SECTOR_SIZE) % d->lba_size) {
-		pd_refuse("PCI %s: area start sector %llu is not aligned to the %u-byte blocks\n", pci_name(pdev),
-			req->start_sector, d->lba_size);
+		pd_refuse("PCI %s: area start sector %llu is not aligned to the %u-byte blocks\n",
+			  pci_name(pdev), req->start_sector, d->lba_size);
 		return -EINVAL;
 	}
-	return 0;
+	/* Checked: now the memory, of the kind the backend asked for. */
+	return pd_disk_alloc(d);
 }
 
 void pd_disk_disarm(struct pd_disk *d)

@@ -269,8 +269,8 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	if (!req->unit || !is_power_of_2(req->lba_size) ||
 	    req->lba_size < PD_SECTOR_SIZE || req->lba_size > PAGE_SIZE) {
-		pd_refuse("PCI %s: NVMe namespace %u with %u-byte blocks: expected a namespace and 512..4096-byte blocks\n", pci_name(pdev),
-			req->unit, req->lba_size);
+		pd_refuse("PCI %s: NVMe namespace %u with %u-byte blocks: expected a namespace and 512..4096-byte blocks\n",
+			  pci_name(pdev), req->unit, req->lba_size);
 		return -EINVAL;
 	}
 	n->bar = pci_iomap(pdev, 0, 0);
@@ -279,8 +279,8 @@ static int pd_nvme_arm(struct pd_disk *d, const struct pd_arm_request *req)
 	n->cap = lo_hi_readq(n->bar + NVME_REG_CAP);
 	if (NVME_CAP_MPSMIN(n->cap) > PAGE_SHIFT - 12 ||
 	    NVME_CAP_MQES(n->cap) + 1 < PD_NVME_IO_DEPTH) {
-		pd_refuse("PCI %s: NVMe CAP %#llx: needs 4 KiB pages and %u-entry queues\n", pci_name(pdev),
-			n->cap, PD_NVME_IO_DEPTH);
+		pd_refuse("PCI %s: NVMe CAP %#llx: needs 4 KiB pages and %u-entry queues\n",
+			  pci_name(pdev), n->cap, PD_NVME_IO_DEPTH);
 		return -ENODEV;
 	}
 	n->db_stride = 4U << NVME_CAP_STRIDE(n->cap);

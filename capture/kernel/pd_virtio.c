@@ -67,8 +67,8 @@ static void __iomem *pd_vio_map(struct pci_dev *pdev, u8 type, u32 minlen,
 				u32 *len, struct pd_vio_cap *cap)
 {
 	if (pd_vio_find_cap(pdev, type, cap) || cap->length < minlen) {
-		pd_refuse("PCI %s: virtio capability %u missing or short\n", pci_name(pdev),
-			type);
+		pd_refuse("PCI %s: virtio capability %u missing or short\n",
+			  pci_name(pdev), type);
 		return NULL;
 	}
 	if (len)
@@ -124,7 +124,8 @@ static int pd_vio_arm(struct pd_disk *d, const struct pd_arm_request *req)
 
 	features = pd_vio_device_features(v);
 	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1))) {
-		pd_refuse("PCI %s: device does not offer VIRTIO_F_VERSION_1\n", pci_name(pdev));
+		pd_refuse("PCI %s: device does not offer VIRTIO_F_VERSION_1\n",
+			  pci_name(pdev));
 		return -ENODEV;
 	}
 	v->access_platform = features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
